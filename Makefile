@@ -1,0 +1,28 @@
+# zhucun developer targets. `make test` is the README's test command and
+# what .ci/run ends with.
+#
+# run and test first make sure PostgreSQL is up on 127.0.0.1:5432
+# (scripts/ensure-postgres.sh), unless DATABASE_URL (run) or
+# TEST_DATABASE_URL (test) names another server.
+
+GO ?= go
+
+.PHONY: run test build vet ensure-postgres
+
+ensure-postgres:
+	@bash scripts/ensure-postgres.sh
+
+run:
+	@if [ -z "$$DATABASE_URL" ]; then bash scripts/ensure-postgres.sh; fi
+	$(GO) run ./cmd/zhucun serve --demo
+
+test:
+	@if [ -z "$$TEST_DATABASE_URL" ]; then bash scripts/ensure-postgres.sh; fi
+	$(GO) test -count=1 -timeout 40m ./...
+
+build:
+	$(GO) build -o bin/zhucun ./cmd/zhucun
+
+vet:
+	@files=$$(gofmt -l .); if [ -n "$$files" ]; then echo "gofmt -w needed on:"; echo "$$files"; exit 1; fi
+	$(GO) vet ./...

@@ -1,0 +1,161 @@
+// Package activities is everything the workflows do to the world: writing
+// the read model, the timeline and the notification outbox. Every write is
+// idempotent, keyed by process and version, so retries never duplicate.
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/worker"
+	"go.uber.org/zap"
+
+	"zhucun/workflows"
+)
+
+// Activities holds the dependencies of every activity.
+type Activities struct {
+	Pool *pgxpool.Pool
+	Log  *zap.Logger
+}
+
+// Register puts every activity on the worker under the names the
+// workflows use.
+func (a *Activities) Register(w worker.Registry) {
+	w.RegisterActivityWithOptions(a.RecordProcess, activity.RegisterOptions{Name: workflows.ActivityRecord})
+}
+
+// RecordProcess writes one snapshot: the process row (only if newer), its
+// waiting index, new timeline events, outbox notices and, for leaves, the
+// period used by the overlap check.
+func (a *Activities) RecordProcess(ctx context.Context, s workflows.Snapshot) error {
+	tx, err := a.Pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+
+	newer, err := upsertProcess(ctx, tx, s)
+	if err != nil {
+		return err
+	}
+	for _, e := range s.Events {
+		if _, err := tx.Exec(ctx, sqlInsertEvent, s.ProcessID, e.Seq, e.At, e.ActorID, e.Actor, e.Role, e.Action, e.Step, e.Comment); err != nil {
+			return fmt.Errorf("event: %w", err)
+		}
+	}
+	for i, n := range s.Notices {
+		if _, err := tx.Exec(ctx, sqlInsertOutbox, s.ProcessID, s.Version, i, n.To.Key(), n.Text); err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+	}
+	if newer {
+		if err := replaceWaiting(ctx, tx, s); err != nil {
+			return err
+		}
+		if err := recordKind(ctx, tx, s); err != nil {
+			return err
+		}
+	}
+	return tx.Commit(ctx)
+}
+
+func upsertProcess(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) (bool, error) {
+	waiting, _ := json.Marshal(s.WaitingOn)
+	steps, _ := json.Marshal(s.Steps)
+	detail, err := json.Marshal(s.Detail)
+	if err != nil {
+		return false, err
+	}
+	tag, err := tx.Exec(ctx, sqlUpsertProcess, s.ProcessID, s.WorkflowID, s.Kind, s.Subject, nullable(s.MemberID),
+		s.CountyID, nullable(s.TownshipID), nullable(s.UnitID), s.Status, s.Step, waiting, s.DueAt, s.Overdue,
+		s.OpenedAt, s.ClosedAt, s.Version, steps, detail)
+	if err != nil {
+		return false, fmt.Errorf("process: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+func replaceWaiting(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM process_waiting WHERE process_id = $1`, s.ProcessID); err != nil {
+		return err
+	}
+	rows := [][]any{}
+	seen := map[string]bool{}
+	add := func(party, step string, due any, escalated bool) {
+		k := party + "|" + step
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		rows = append(rows, []any{s.ProcessID, party, step, due, escalated})
+	}
+	for _, st := range s.Steps {
+		if st.DoneAt != nil {
+			continue
+		}
+		for _, p := range st.WaitingOn {
+			add(p.Key(), st.Name, st.DueAt, false)
+		}
+		if st.EscalatedTo != nil {
+			add(st.EscalatedTo.Key(), st.Name, st.DueAt, true)
+		}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"process_waiting"},
+		[]string{"process_id", "party", "step", "due_at", "escalated"}, pgx.CopyFromRows(rows))
+	return err
+}
+
+// recordKind keeps a kind's own side tables current.
+func recordKind(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
+	if s.Kind != workflows.KindLeave {
+		return nil
+	}
+	l, ok := s.Detail.(workflows.Leave)
+	if !ok {
+		b, _ := json.Marshal(s.Detail)
+		if err := json.Unmarshal(b, &l); err != nil {
+			return err
+		}
+	}
+	end := l.EndDate
+	if l.ActualEndDate != nil {
+		end = *l.ActualEndDate
+	}
+	_, err := tx.Exec(ctx, sqlUpsertLeavePeriod, l.ID, l.MemberID, l.StartDate, end, l.Status)
+	return err
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+const sqlUpsertProcess = `
+INSERT INTO processes (id, workflow_id, kind, subject, member_id, county_id, township_id, unit_id,
+    status, step, waiting_on, due_at, overdue, opened_at, closed_at, version, steps, detail, updated_at)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18, now())
+ON CONFLICT (id) DO UPDATE SET
+    status = EXCLUDED.status, step = EXCLUDED.step, waiting_on = EXCLUDED.waiting_on,
+    due_at = EXCLUDED.due_at, overdue = EXCLUDED.overdue, closed_at = EXCLUDED.closed_at,
+    version = EXCLUDED.version, steps = EXCLUDED.steps, detail = EXCLUDED.detail, updated_at = now()
+WHERE processes.version < EXCLUDED.version`
+
+const sqlInsertEvent = `
+INSERT INTO process_events (process_id, seq, at, actor_id, actor, role, action, step, comment)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING`
+
+const sqlInsertOutbox = `
+INSERT INTO outbox (process_id, version, idx, recipient, text)
+VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING`
+
+const sqlUpsertLeavePeriod = `
+INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status)
+VALUES ($1,$2,$3,$4,$5)
+ON CONFLICT (process_id) DO UPDATE SET end_date = EXCLUDED.end_date, status = EXCLUDED.status`

@@ -1,0 +1,162 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.uber.org/zap"
+
+	"zhucun/demo"
+	"zhucun/engine"
+	"zhucun/notify"
+	"zhucun/server"
+	"zhucun/store"
+	"zhucun/worker"
+)
+
+// Mode says which parts a process runs.
+type Mode struct {
+	API, Worker bool
+}
+
+var (
+	ModeServe  = Mode{API: true, Worker: true}
+	ModeAPI    = Mode{API: true}
+	ModeWorker = Mode{Worker: true}
+)
+
+// App is a running zhucun process.
+type App struct {
+	Pool     *pgxpool.Pool
+	Temporal client.Client
+	Engine   *engine.Server // nil against an external Temporal
+	URL      string         // http://host:port once the API listens
+	log      *zap.Logger
+	http     *http.Server
+	worker   sdkworker.Worker
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// Start brings up the parts of mode and returns once they serve.
+func Start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger) (a *App, err error) {
+	a = &App{log: log}
+	defer func() {
+		if err != nil {
+			a.Stop()
+		}
+	}()
+	if a.Pool, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
+		return nil, err
+	}
+	st := store.New(a.Pool)
+	if err = st.EnsureDefaultPolicy(ctx); err != nil {
+		return nil, err
+	}
+	if cfg.Demo {
+		if err = demo.Seed(ctx, a.Pool); err != nil {
+			return nil, fmt.Errorf("demo organisation: %w", err)
+		}
+	}
+	hostPort := cfg.TemporalAddress
+	if hostPort == "" {
+		if !(mode.API && mode.Worker) {
+			return nil, errors.New("api and worker run against an external Temporal: set TEMPORAL_ADDRESS")
+		}
+		a.Engine, err = engine.Start(ctx, engine.Options{DataDir: cfg.DataDir, FrontendAddr: cfg.EmbeddedAddr,
+			Namespace: cfg.Namespace, Log: log})
+		if err != nil {
+			return nil, err
+		}
+		hostPort = a.Engine.HostPort()
+	}
+	a.Temporal, err = client.Dial(client.Options{HostPort: hostPort, Namespace: cfg.Namespace,
+		Logger: engine.SDKLogger(log.Named("sdk").WithOptions(zap.IncreaseLevel(zap.WarnLevel)))})
+	if err != nil {
+		return nil, fmt.Errorf("temporal at %s: %w", hostPort, err)
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	if mode.Worker {
+		a.worker = worker.New(a.Temporal, a.Pool, log)
+		if err = a.worker.Start(); err != nil {
+			return nil, fmt.Errorf("worker: %w", err)
+		}
+		sender := &notify.Sender{Pool: a.Pool, Deliverer: deliverer(cfg, log), Log: log.Named("notify")}
+		a.wg.Add(1)
+		go func() { defer a.wg.Done(); _ = sender.Run(bg) }()
+	}
+	if mode.API {
+		if err = a.listen(cfg, log); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {
+	if cfg.WebhookURL != "" {
+		return &notify.WebhookDeliverer{URL: cfg.WebhookURL, Kind: cfg.WebhookKind, Client: &http.Client{Timeout: 10 * time.Second}}
+	}
+	return &notify.LogDeliverer{Log: log.Named("notify")}
+}
+
+func (a *App) listen(cfg Config, log *zap.Logger) error {
+	srv := server.New(server.Config{Pool: a.Pool, Temporal: a.Temporal, Log: log.Named("http"),
+		TokenTTL: cfg.TokenTTL, LoginPerMinute: cfg.LoginPerMinute})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	a.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	addr := ln.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	a.URL = fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", zap.Error(err))
+		}
+	}()
+	return nil
+}
+
+// Stop shuts everything down in order: stop taking requests, let the worker
+// finish its tasks, then the engine and the database.
+func (a *App) Stop() {
+	if a.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = a.http.Shutdown(ctx)
+		cancel()
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	if a.worker != nil {
+		a.worker.Stop()
+	}
+	a.wg.Wait()
+	if a.Temporal != nil {
+		a.Temporal.Close()
+	}
+	if a.Engine != nil {
+		if err := a.Engine.Stop(); err != nil {
+			a.log.Warn("temporal server stop", zap.Error(err))
+		}
+	}
+	if a.Pool != nil {
+		a.Pool.Close()
+	}
+}

@@ -1,0 +1,74 @@
+// Package app wires the parts into zhucun's running modes: serve (all in
+// one process with an embedded Temporal server), api and worker (separate
+// processes against an external Temporal).
+package app
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"zhucun/store"
+)
+
+// Config is every setting, from flags and the environment.
+type Config struct {
+	DatabaseURL     string
+	TemporalAddress string // external Temporal; empty: embedded
+	Namespace       string
+	Addr            string // HTTP listen address
+	DataDir         string
+	EmbeddedAddr    string // embedded Temporal frontend
+	Demo            bool
+	WebhookURL      string
+	WebhookKind     string
+	TokenTTL        time.Duration
+	LoginPerMinute  int
+	Debug           bool
+}
+
+// DefaultDatabaseURL is the local PostgreSQL that scripts/ensure-postgres.sh
+// leaves running.
+const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/zhucun?sslmode=disable"
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// Flags registers the settings on fs with environment defaults.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", DefaultDatabaseURL), "PostgreSQL URL (DATABASE_URL)")
+	fs.StringVar(&c.TemporalAddress, "temporal-address", env("TEMPORAL_ADDRESS", ""), "external Temporal frontend host:port; empty runs the embedded server (TEMPORAL_ADDRESS)")
+	fs.StringVar(&c.Namespace, "namespace", env("TEMPORAL_NAMESPACE", "default"), "Temporal namespace (TEMPORAL_NAMESPACE)")
+	fs.StringVar(&c.Addr, "addr", env("ZHUCUN_ADDR", ":8080"), "HTTP listen address (ZHUCUN_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", env("ZHUCUN_DATA_DIR", "data"), "data folder for the embedded Temporal server (ZHUCUN_DATA_DIR)")
+	fs.StringVar(&c.EmbeddedAddr, "embedded-temporal", env("ZHUCUN_TEMPORAL_LISTEN", "127.0.0.1:7233"), "embedded Temporal frontend listen address (ZHUCUN_TEMPORAL_LISTEN)")
+	fs.BoolVar(&c.Demo, "demo", os.Getenv("ZHUCUN_DEMO") == "1", "load the demo organisation on start (ZHUCUN_DEMO=1)")
+	fs.StringVar(&c.WebhookURL, "webhook-url", env("ZHUCUN_WEBHOOK_URL", ""), "WeCom/DingTalk group-robot webhook for notifications; empty logs them (ZHUCUN_WEBHOOK_URL)")
+	fs.StringVar(&c.WebhookKind, "webhook-kind", env("ZHUCUN_WEBHOOK_KIND", "wecom"), "wecom or dingtalk (ZHUCUN_WEBHOOK_KIND)")
+	fs.DurationVar(&c.TokenTTL, "token-ttl", 12*time.Hour, "how long a login token lives")
+	fs.IntVar(&c.LoginPerMinute, "login-per-minute", 30, "login attempts allowed per client address per minute")
+	fs.BoolVar(&c.Debug, "debug", os.Getenv("ZHUCUN_DEBUG") == "1", "debug logging (ZHUCUN_DEBUG=1)")
+}
+
+// Masked is the config as printed at start: no password, no webhook key.
+func (c Config) Masked() map[string]any {
+	hook := ""
+	if c.WebhookURL != "" {
+		hook = "(set)"
+	}
+	temporal := c.TemporalAddress
+	if temporal == "" {
+		dir, _ := filepath.Abs(c.DataDir)
+		temporal = fmt.Sprintf("embedded at %s, data in %s", c.EmbeddedAddr, dir)
+	}
+	return map[string]any{
+		"database_url": store.MaskURL(c.DatabaseURL), "temporal": temporal, "namespace": c.Namespace,
+		"addr": c.Addr, "demo": c.Demo, "webhook": hook, "token_ttl": c.TokenTTL.String(),
+	}
+}

@@ -1,0 +1,212 @@
+// Package demo holds a demo organisation (modelled on 驻马店市) and its
+// accounts, and seeds them into the database, idempotently, so a new
+// installation can be tried at once.
+//
+// Demo accounts follow a guessable pattern, all with the one password
+// Password:
+//
+//	admin                      admin
+//	<office id>                the office's user: zhumadian-org, zhumadian-bureau,
+//	                           xiping-org, xiping-bureau, shangcai-org, shangcai-bureau,
+//	                           zhuantan-committee, chushan-committee,
+//	                           shaodian-committee, huangbu-committee
+//	<unit id>-head             the head (一把手) of a dispatching unit: city-agri-head,
+//	                           city-finance-head, xiping-edu-head, shangcai-health-head
+//	<member id>                a member: m01 … m28 (leaders: m01 m05 m08 m12 m15 m19 m22 m26)
+//
+// `zhucun demo accounts --json` prints them all (Accounts).
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"zhucun/store"
+)
+
+// Password is the password of every demo account. It is public, in the
+// source and the docs: demo data only, never for a real deployment.
+const Password = "zhucun-demo"
+
+// Account is a demo login: the user it creates and its password.
+type Account struct {
+	Username    string `json:"username"`
+	Password    string `json:"password"`
+	Role        string `json:"role"`
+	DisplayName string `json:"display_name"`
+	MemberID    string `json:"member_id,omitempty"`
+	UnitID      string `json:"unit_id,omitempty"`
+	OfficeID    string `json:"office_id,omitempty"`
+	TeamID      string `json:"team_id,omitempty"`
+	TownshipID  string `json:"township_id,omitempty"`
+	CountyID    string `json:"county_id,omitempty"`
+}
+
+// User returns the store user the account stands for (without an id).
+func (a Account) User() store.User {
+	return store.User{
+		Username: a.Username, DisplayName: a.DisplayName, Role: a.Role,
+		MemberID: a.MemberID, UnitID: a.UnitID, OfficeID: a.OfficeID,
+		TeamID: a.TeamID, TownshipID: a.TownshipID, CountyID: a.CountyID,
+	}
+}
+
+// Accounts returns every demo account of Org, in this order: admin, city
+// offices, county offices, township committees, unit heads, members.
+func Accounts() []Account {
+	out := []Account{{Username: "admin", Password: Password, Role: "admin", DisplayName: "系统管理员"}}
+	for _, pass := range []func(Office) bool{
+		func(o Office) bool { return o.CountyID == "" },
+		func(o Office) bool { return o.CountyID != "" && o.TownshipID == "" },
+		func(o Office) bool { return o.TownshipID != "" },
+	} {
+		for _, o := range Org.Offices {
+			if pass(o) {
+				out = append(out, Account{Username: o.ID, Password: Password, Role: o.Role,
+					DisplayName: o.Name, OfficeID: o.ID, TownshipID: o.TownshipID, CountyID: o.CountyID})
+			}
+		}
+	}
+	for _, u := range Org.Units {
+		out = append(out, Account{Username: u.ID + "-head", Password: Password, Role: "unit_head",
+			DisplayName: u.HeadName + "（" + u.Name + "）", UnitID: u.ID, CountyID: u.CountyID})
+	}
+	teamOf := map[string]Team{}
+	for _, t := range Org.Teams {
+		for _, id := range t.MembersOf() {
+			teamOf[id] = t
+		}
+	}
+	townshipOf := map[string]string{}
+	for _, v := range Org.Villages {
+		townshipOf[v.ID] = v.TownshipID
+	}
+	countyOf := map[string]string{}
+	for _, tw := range Org.Townships {
+		countyOf[tw.ID] = tw.CountyID
+	}
+	for _, m := range Org.Members {
+		t := teamOf[m.ID]
+		tw := townshipOf[t.VillageID]
+		out = append(out, Account{Username: m.ID, Password: Password, Role: "member",
+			DisplayName: m.Name, MemberID: m.ID, UnitID: m.UnitID,
+			TeamID: t.ID, TownshipID: tw, CountyID: countyOf[tw]})
+	}
+	return out
+}
+
+// seedLock serialises concurrent seeders (two processes starting at once).
+const seedLock = 7_202_612
+
+// Seed writes Org and its accounts into the database. It is idempotent and
+// safe to run on every start: places, offices, units and teams are
+// inserted or renamed; members are inserted if missing; a member gets the
+// demo membership only if they have no membership at all, so roster
+// changes made since are never undone; accounts are upserted with
+// store.UpsertUser, which keeps a changed password. A member's account
+// takes its team, township and county from the member's membership in
+// force today (China time), falling back to the demo team.
+func Seed(ctx context.Context, pool *pgxpool.Pool) error {
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, seedLock); err != nil {
+			return err
+		}
+		return seedOrg(ctx, tx)
+	})
+	if err != nil {
+		return fmt.Errorf("demo seed: %w", err)
+	}
+	st := store.New(pool)
+	today := time.Now().In(chinaTime)
+	for _, a := range Accounts() {
+		u := a.User()
+		if a.Role == "member" {
+			mc, err := st.MemberContext(ctx, a.MemberID, today)
+			if err != nil {
+				return fmt.Errorf("demo seed: account %s: %w", a.Username, err)
+			}
+			if mc.TeamID != "" {
+				u.TeamID, u.TownshipID, u.CountyID = mc.TeamID, mc.TownshipID, mc.CountyID
+			}
+		}
+		if err := st.UpsertUser(ctx, u, a.Password); err != nil {
+			return fmt.Errorf("demo seed: %w", err)
+		}
+	}
+	return nil
+}
+
+// chinaTime is Asia/Shanghai (UTC+8 all year, no daylight saving).
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+func seedOrg(ctx context.Context, tx pgx.Tx) error {
+	o := Org
+	exec := func(sql string, args ...any) error {
+		_, err := tx.Exec(ctx, sql, args...)
+		return err
+	}
+	if err := exec(`INSERT INTO cities (id, name) VALUES ($1, $2)
+		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, o.City.ID, o.City.Name); err != nil {
+		return err
+	}
+	for _, c := range o.Counties {
+		if err := exec(`INSERT INTO counties (id, city_id, name) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, c.ID, o.City.ID, c.Name); err != nil {
+			return err
+		}
+	}
+	for _, t := range o.Townships {
+		if err := exec(`INSERT INTO townships (id, county_id, name) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, t.ID, t.CountyID, t.Name); err != nil {
+			return err
+		}
+	}
+	for _, v := range o.Villages {
+		if err := exec(`INSERT INTO villages (id, township_id, name) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, v.ID, v.TownshipID, v.Name); err != nil {
+			return err
+		}
+	}
+	for _, f := range o.Offices {
+		if err := exec(`INSERT INTO offices (id, role, name, city_id, county_id, township_id)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''))
+			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
+			f.ID, f.Role, f.Name, o.City.ID, f.CountyID, f.TownshipID); err != nil {
+			return err
+		}
+	}
+	for _, u := range o.Units {
+		if err := exec(`INSERT INTO units (id, name, level, city_id, county_id, head_name)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6)
+			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, head_name = EXCLUDED.head_name`,
+			u.ID, u.Name, u.Level, o.City.ID, u.CountyID, u.HeadName); err != nil {
+			return err
+		}
+	}
+	for _, m := range o.Members {
+		if err := exec(`INSERT INTO members (id, name, unit_id, first_secretary) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (id) DO NOTHING`, m.ID, m.Name, m.UnitID, m.FirstSecretary); err != nil {
+			return err
+		}
+	}
+	from := MembershipsFrom.Format(time.DateOnly)
+	for _, t := range o.Teams {
+		if err := exec(`INSERT INTO teams (id, village_id, name) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, t.ID, t.VillageID, t.Name); err != nil {
+			return err
+		}
+		for _, id := range t.MembersOf() {
+			if err := exec(`INSERT INTO memberships (team_id, member_id, is_leader, from_date)
+				SELECT $1, $2, $3, $4::date
+				WHERE NOT EXISTS (SELECT 1 FROM memberships WHERE member_id = $2)`,
+				t.ID, id, id == t.Leader, from); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,336 @@
+// Package notify delivers the notification outbox: the rows that the
+// RecordProcess activity writes to the outbox table are picked up by a
+// Sender, handed to a Deliverer (a log, or a WeCom/DingTalk group robot),
+// and marked sent, or retried later with an exponential backoff.
+//
+// Delivery is at least once: a row whose delivery succeeded but whose
+// transaction could not commit is delivered again.
+package notify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.uber.org/zap"
+)
+
+// Deliverer sends one notification text to one recipient.
+type Deliverer interface {
+	Deliver(ctx context.Context, recipient, text string) error
+}
+
+// LogDeliverer writes each notification to the log, at info level. It is
+// the deliverer for development and for deployments without a robot.
+type LogDeliverer struct {
+	Log *zap.Logger
+}
+
+// Deliver logs the notification; it never fails.
+func (d LogDeliverer) Deliver(_ context.Context, recipient, text string) error {
+	log := d.Log
+	if log == nil {
+		log = zap.NewNop()
+	}
+	log.Info("notification", zap.String("recipient", recipient), zap.String("text", text))
+	return nil
+}
+
+// Webhook kinds.
+const (
+	KindWeCom    = "wecom"
+	KindDingTalk = "dingtalk"
+)
+
+// WebhookDeliverer posts each notification as a text message to a WeCom
+// (企业微信) or DingTalk (钉钉) group robot. Both accept the same body:
+//
+//	{"msgtype":"text","text":{"content":"<recipient>: <text>"}}
+//
+// A non-2xx status, or a JSON answer whose errcode is not 0, is an error.
+type WebhookDeliverer struct {
+	URL string
+	// Kind is KindWeCom or KindDingTalk ("" means KindWeCom).
+	Kind string
+	// Client defaults to an http.Client with a 10 s timeout.
+	Client *http.Client
+}
+
+var defaultClient = &http.Client{Timeout: 10 * time.Second}
+
+type robotText struct {
+	Content string `json:"content"`
+}
+
+type robotMessage struct {
+	MsgType string    `json:"msgtype"`
+	Text    robotText `json:"text"`
+}
+
+type robotAnswer struct {
+	ErrCode json.Number `json:"errcode"`
+	ErrMsg  string      `json:"errmsg"`
+}
+
+// Deliver posts the message.
+func (d WebhookDeliverer) Deliver(ctx context.Context, recipient, text string) error {
+	kind := d.Kind
+	if kind == "" {
+		kind = KindWeCom
+	}
+	if kind != KindWeCom && kind != KindDingTalk {
+		return fmt.Errorf("notify: unknown webhook kind %q (want %q or %q)", d.Kind, KindWeCom, KindDingTalk)
+	}
+	if d.URL == "" {
+		return fmt.Errorf("notify: %s webhook URL is not set", kind)
+	}
+	content := text
+	if recipient != "" {
+		content = recipient + ": " + text
+	}
+	body, err := json.Marshal(robotMessage{MsgType: "text", Text: robotText{Content: content}})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("notify: %s webhook: %w", kind, err)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	client := d.Client
+	if client == nil {
+		client = defaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		// Do's *url.Error quotes the URL, which holds the robot's key.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return fmt.Errorf("notify: %s webhook: %w", kind, err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("notify: %s webhook: HTTP %d: %s", kind, resp.StatusCode, snippet(answer))
+	}
+	var a robotAnswer
+	if json.Unmarshal(answer, &a) == nil && a.ErrCode != "" && a.ErrCode != "0" {
+		return fmt.Errorf("notify: %s webhook: errcode %s: %s", kind, a.ErrCode, a.ErrMsg)
+	}
+	return nil
+}
+
+func snippet(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) > 200 {
+		s = truncate(s, 200) + "..."
+	}
+	return s
+}
+
+// Sender delivers the outbox's due rows.
+type Sender struct {
+	Pool      *pgxpool.Pool
+	Deliverer Deliverer
+	Log       *zap.Logger
+	// Batch is the most rows one SendOnce takes (default 50).
+	Batch int
+	// Interval is the pause between passes (default 2 s).
+	Interval time.Duration
+}
+
+const (
+	defaultBatch    = 50
+	defaultInterval = 2 * time.Second
+	maxBackoff      = time.Hour
+	maxErrorChars   = 500
+	// dbTimeout bounds the bookkeeping writes, which run even when the
+	// caller's context is cancelled so that finished deliveries are kept.
+	dbTimeout = 10 * time.Second
+)
+
+// Run calls SendOnce, then waits Interval, until ctx is done; a full batch
+// is followed at once by the next. Errors are logged, not returned: Run
+// returns nil when ctx is done.
+func (s *Sender) Run(ctx context.Context) error {
+	interval := s.Interval
+	if interval <= 0 {
+		interval = defaultInterval
+	}
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		_, picked, err := s.sendOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log().Error("notify: outbox pass failed", zap.Error(err))
+		}
+		wait := interval
+		if err == nil && picked >= s.batch() {
+			wait = 0
+		}
+		t.Reset(wait)
+	}
+}
+
+// SendOnce delivers up to Batch due rows (unsent, next_try_at reached) in
+// one transaction, locking them so that concurrent senders skip them.
+// A delivered row gets sent_at; a failed one gets attempts+1, last_error
+// and next_try_at = now() + min(2^attempts s, 1 h), and never stops the
+// others. sent counts the rows delivered; err is a database error.
+func (s *Sender) SendOnce(ctx context.Context) (sent int, err error) {
+	sent, _, err = s.sendOnce(ctx)
+	return sent, err
+}
+
+type outboxRow struct {
+	id        int64
+	recipient string
+	text      string
+	attempts  int
+}
+
+func (s *Sender) sendOnce(ctx context.Context) (sent, picked int, err error) {
+	if s.Pool == nil || s.Deliverer == nil {
+		return 0, 0, errors.New("notify: Sender needs a Pool and a Deliverer")
+	}
+	tx, err := s.Pool.Begin(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("notify: begin: %w", err)
+	}
+	// Rolled back unless committed; a no-op after Commit.
+	defer tx.Rollback(context.WithoutCancel(ctx))
+
+	rows, err := tx.Query(ctx, `
+		SELECT id, recipient, text, attempts
+		  FROM outbox
+		 WHERE sent_at IS NULL AND next_try_at <= now()
+		 ORDER BY id
+		 LIMIT $1
+		   FOR UPDATE SKIP LOCKED`, s.batch())
+	if err != nil {
+		return 0, 0, fmt.Errorf("notify: select outbox: %w", err)
+	}
+	due, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (outboxRow, error) {
+		var o outboxRow
+		err := r.Scan(&o.id, &o.recipient, &o.text, &o.attempts)
+		return o, err
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("notify: select outbox: %w", err)
+	}
+	if len(due) == 0 {
+		return 0, 0, tx.Commit(ctx)
+	}
+
+	dbctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
+	defer cancel()
+	log := s.log()
+	for _, o := range due {
+		if ctx.Err() != nil {
+			break // shutting down: the rest stay due
+		}
+		picked++
+		derr := s.deliver(ctx, o)
+		if derr == nil {
+			if _, err := tx.Exec(dbctx, `UPDATE outbox SET sent_at = now() WHERE id = $1`, o.id); err != nil {
+				return 0, picked, fmt.Errorf("notify: mark sent: %w", err)
+			}
+			sent++
+			continue
+		}
+		attempts := o.attempts + 1
+		wait := Backoff(attempts)
+		log.Warn("notify: delivery failed",
+			zap.Int64("outbox_id", o.id), zap.String("recipient", o.recipient),
+			zap.Int("attempts", attempts), zap.Duration("retry_in", wait), zap.Error(derr))
+		if _, err := tx.Exec(dbctx, `
+			UPDATE outbox
+			   SET attempts = $2, last_error = $3,
+			       next_try_at = now() + $4 * interval '1 second'
+			 WHERE id = $1`,
+			o.id, attempts, cleanError(derr), wait.Seconds()); err != nil {
+			return 0, picked, fmt.Errorf("notify: record failure: %w", err)
+		}
+	}
+	if err := tx.Commit(dbctx); err != nil {
+		return 0, picked, fmt.Errorf("notify: commit: %w", err)
+	}
+	return sent, picked, nil
+}
+
+// deliver calls the Deliverer, turning a panic into an error so that one
+// bad row cannot take the sender down.
+func (s *Sender) deliver(ctx context.Context, o outboxRow) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("notify: deliverer panicked: %v", p)
+		}
+	}()
+	return s.Deliverer.Deliver(ctx, o.recipient, o.text)
+}
+
+func (s *Sender) batch() int {
+	if s.Batch > 0 {
+		return s.Batch
+	}
+	return defaultBatch
+}
+
+func (s *Sender) log() *zap.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return zap.NewNop()
+}
+
+// Backoff is the wait before the next try after the given number of failed
+// attempts: 2^attempts seconds, at most an hour.
+func Backoff(attempts int) time.Duration {
+	if attempts < 0 {
+		attempts = 0
+	}
+	if attempts >= 12 { // 2^12 s > 1 h; also keeps the shift from overflowing
+		return maxBackoff
+	}
+	return time.Duration(1<<attempts) * time.Second
+}
+
+// cleanError makes an error storable as last_error: valid UTF-8 without
+// NUL bytes (PostgreSQL rejects both), at most maxErrorChars characters.
+func cleanError(err error) string {
+	s := strings.ToValidUTF8(err.Error(), "\uFFFD")
+	s = strings.ReplaceAll(s, "\x00", "")
+	return truncate(s, maxErrorChars)
+}
+
+// truncate cuts s to at most n characters, never inside one.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos]
+		}
+		i++
+	}
+	return s
+}

@@ -1,0 +1,156 @@
+// Package policy holds the rules a county may set (thresholds, approvers,
+// day counting, every deadline) as data, and the pure China-time date
+// arithmetic that turns them into absolute instants for workflows.
+package policy
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// CityScope is the policy scope of the city's default rules.
+const CityScope = "city"
+
+// Roles of approvers and offices, as they appear in policies and waiting lists.
+const (
+	RoleMember            = "member"
+	RoleUnitHead          = "unit_head"
+	RoleTownshipCommittee = "township_committee"
+	RoleCountyOrgDept     = "county_org_dept"
+	RoleCountyBureau      = "county_bureau"
+	RoleCityOrgDept       = "city_org_dept"
+	RoleCityBureau        = "city_bureau"
+	RoleAdmin             = "admin"
+)
+
+// Day counting modes.
+const (
+	CountCalendar = "calendar"
+	CountWorking  = "working"
+)
+
+// Leave routes.
+const (
+	RouteTownship = "township"
+	RouteJoint    = "joint"
+)
+
+// Duration is a time.Duration that reads and writes JSON as "24h".
+type Duration time.Duration
+
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be a string such as \"24h\"")
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration %q: %v", s, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Rules is one version of a county's (or the city's) policy.
+type Rules struct {
+	Leave   LeaveRules   `json:"leave"`
+	Absence AbsenceRules `json:"absence"`
+	Roster  RosterRules  `json:"roster"`
+}
+
+// LeaveRules govern article 16: who approves a leave and by when.
+type LeaveRules struct {
+	// ThresholdDays: a leave of up to this many days takes the township route.
+	ThresholdDays int `json:"threshold_days"`
+	// MaxDays: longer requests are refused as absurd.
+	MaxDays     int    `json:"max_days"`
+	DayCounting string `json:"day_counting"`
+	// TownshipApprovers and JointApprovers are roles; each resolves to the
+	// member's own office or unit of that role.
+	TownshipApprovers []string `json:"township_approvers"`
+	JointApprovers    []string `json:"joint_approvers"`
+	// FilingOffices receive a township-route leave on file once approved.
+	FilingOffices []string `json:"filing_offices"`
+	ReminderEvery Duration `json:"reminder_every"`
+	EscalateAfter Duration `json:"escalate_after"`
+	EscalateTo    string   `json:"escalate_to"`
+	// FilingDue is how long the filing offices have to acknowledge.
+	FilingDue Duration `json:"filing_due"`
+	// ReturnDueDays: the report back is due at the end of this many days
+	// after the leave's last day.
+	ReturnDueDays int `json:"return_due_days"`
+}
+
+// AbsenceRules govern article 18: explanations and the monthly report.
+type AbsenceRules struct {
+	// CycleCutoffDay: an absence found after this day of the month belongs
+	// to the next month's report.
+	CycleCutoffDay int `json:"cycle_cutoff_day"`
+	// DueDay: explanations and the report are due before this day of the
+	// cycle month (end of DueDay-1).
+	DueDay int `json:"due_day"`
+	// RemindBefore: reminders this long before the due instant.
+	RemindBefore []Duration `json:"remind_before"`
+}
+
+// RosterRules govern article 17: filing a team change and reporting the ledger.
+type RosterRules struct {
+	FilingDays    int        `json:"filing_days"`
+	ReportDays    int        `json:"report_days"`
+	FilingOffices []string   `json:"filing_offices"`
+	RemindBefore  []Duration `json:"remind_before"`
+	MinTeamSize   int        `json:"min_team_size"`
+	MinTermYears  int        `json:"min_term_years"`
+}
+
+// Policy is a versioned set of rules in force for one scope.
+type Policy struct {
+	Scope     string    `json:"scope"`
+	Version   int       `json:"version"`
+	Rules     Rules     `json:"rules"`
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by,omitempty"`
+}
+
+// Ref names a policy version, e.g. "city@1" or "xiping@3".
+func (p Policy) Ref() string { return fmt.Sprintf("%s@%d", p.Scope, p.Version) }
+
+// Default returns the city's rules as domain.md states them.
+func Default() Rules {
+	day := Duration(24 * time.Hour)
+	return Rules{
+		Leave: LeaveRules{
+			ThresholdDays:     7,
+			MaxDays:           90,
+			DayCounting:       CountCalendar,
+			TownshipApprovers: []string{RoleTownshipCommittee},
+			JointApprovers:    []string{RoleCountyOrgDept, RoleCountyBureau, RoleUnitHead},
+			FilingOffices:     []string{RoleCountyOrgDept, RoleCountyBureau},
+			ReminderEvery:     day,
+			EscalateAfter:     3 * day,
+			EscalateTo:        RoleCountyBureau,
+			FilingDue:         3 * day,
+			ReturnDueDays:     1,
+		},
+		Absence: AbsenceRules{
+			CycleCutoffDay: 20,
+			DueDay:         25,
+			RemindBefore:   []Duration{5 * day, 2 * day, day},
+		},
+		Roster: RosterRules{
+			FilingDays:    3,
+			ReportDays:    3,
+			FilingOffices: []string{RoleCountyOrgDept, RoleCountyBureau},
+			RemindBefore:  []Duration{2 * day, day},
+			MinTeamSize:   3,
+			MinTermYears:  2,
+		},
+	}
+}

@@ -1,0 +1,124 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Role sets the validator accepts in each place. They are deliberately
+// narrower than "every Role* constant": a member never approves a leave
+// (least of all their own) and admin is an operator account, not an office
+// with authority under the rules.
+var (
+	// approverRoles may appear in joint_approvers.
+	approverRoles = []string{RoleUnitHead, RoleTownshipCommittee, RoleCountyOrgDept,
+		RoleCountyBureau, RoleCityOrgDept, RoleCityBureau}
+	// townshipApproverRoles: the short route stays at township/county level.
+	townshipApproverRoles = []string{RoleTownshipCommittee, RoleCountyOrgDept,
+		RoleCountyBureau, RoleUnitHead}
+	// filingOfficeRoles: filings go to the two county offices.
+	filingOfficeRoles = []string{RoleCountyOrgDept, RoleCountyBureau}
+	// officeRoles may receive an escalation.
+	officeRoles = []string{RoleTownshipCommittee, RoleCountyOrgDept, RoleCountyBureau,
+		RoleCityOrgDept, RoleCityBureau}
+)
+
+// Validate checks every field of r and returns field path → message for
+// each invalid one (nil when r is valid). Paths are the JSON names, e.g.
+// "leave.threshold_days", so an editing form can show each message next to
+// its field; every problem is reported at once rather than the first only.
+func (r Rules) Validate() map[string]string {
+	p := problems{}
+	l := r.Leave
+	p.intRange("leave.max_days", l.MaxDays, 1, 366)
+	if l.ThresholdDays < 1 || l.ThresholdDays > l.MaxDays {
+		p.add("leave.threshold_days", "must be between 1 and max_days (%d), got %d", l.MaxDays, l.ThresholdDays)
+	}
+	if l.DayCounting != CountCalendar && l.DayCounting != CountWorking {
+		p.add("leave.day_counting", "must be %q or %q, got %q", CountCalendar, CountWorking, l.DayCounting)
+	}
+	p.roles("leave.township_approvers", l.TownshipApprovers, townshipApproverRoles)
+	p.roles("leave.joint_approvers", l.JointApprovers, approverRoles)
+	p.roles("leave.filing_offices", l.FilingOffices, filingOfficeRoles)
+	if l.ReminderEvery < Duration(time.Hour) {
+		p.add("leave.reminder_every", "must be at least 1h, got %s", l.ReminderEvery.D())
+	}
+	if l.EscalateAfter <= 0 {
+		p.add("leave.escalate_after", "must be positive, got %s", l.EscalateAfter.D())
+	} else if l.EscalateAfter < l.ReminderEvery {
+		p.add("leave.escalate_after", "must be at least reminder_every (%s), got %s", l.ReminderEvery.D(), l.EscalateAfter.D())
+	}
+	if !slices.Contains(officeRoles, l.EscalateTo) {
+		p.add("leave.escalate_to", "must be one of %s, got %q", strings.Join(officeRoles, ", "), l.EscalateTo)
+	}
+	if l.FilingDue <= 0 {
+		p.add("leave.filing_due", "must be positive, got %s", l.FilingDue.D())
+	}
+	p.intRange("leave.return_due_days", l.ReturnDueDays, 0, 30)
+
+	a := r.Absence
+	// Capped at 28 so every month, February included, has the day.
+	p.intRange("absence.cycle_cutoff_day", a.CycleCutoffDay, 1, 28)
+	if a.DueDay < 2 || a.DueDay > 28 {
+		p.add("absence.due_day", "must be between 2 and 28, got %d", a.DueDay)
+	} else if a.DueDay <= a.CycleCutoffDay {
+		p.add("absence.due_day", "must be after cycle_cutoff_day (%d), got %d", a.CycleCutoffDay, a.DueDay)
+	}
+	p.positive("absence.remind_before", a.RemindBefore)
+
+	ro := r.Roster
+	p.intRange("roster.filing_days", ro.FilingDays, 1, 60)
+	p.intRange("roster.report_days", ro.ReportDays, 1, 60)
+	p.roles("roster.filing_offices", ro.FilingOffices, filingOfficeRoles)
+	p.positive("roster.remind_before", ro.RemindBefore)
+	p.intRange("roster.min_team_size", ro.MinTeamSize, 1, 50)
+	p.intRange("roster.min_term_years", ro.MinTermYears, 0, 10)
+
+	if len(p) == 0 {
+		return nil
+	}
+	return p
+}
+
+// problems collects path → message; the first problem found for a path wins.
+type problems map[string]string
+
+func (p problems) add(path, format string, args ...any) {
+	if _, ok := p[path]; !ok {
+		p[path] = fmt.Sprintf(format, args...)
+	}
+}
+
+func (p problems) intRange(path string, v, lo, hi int) {
+	if v < lo || v > hi {
+		p.add(path, "must be between %d and %d, got %d", lo, hi, v)
+	}
+}
+
+// roles requires a non-empty list of distinct roles drawn from allowed.
+func (p problems) roles(path string, list, allowed []string) {
+	if len(list) == 0 {
+		p.add(path, "must name at least one of %s", strings.Join(allowed, ", "))
+		return
+	}
+	seen := map[string]bool{}
+	for _, role := range list {
+		switch {
+		case !slices.Contains(allowed, role):
+			p.add(path, "%q is not allowed here; use %s", role, strings.Join(allowed, ", "))
+		case seen[role]:
+			p.add(path, "%q is listed twice", role)
+		}
+		seen[role] = true
+	}
+}
+
+func (p problems) positive(path string, list []Duration) {
+	for i, d := range list {
+		if d <= 0 {
+			p.add(path, "entry %d must be positive, got %s", i+1, d.D())
+		}
+	}
+}

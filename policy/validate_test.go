@@ -1,0 +1,133 @@
+package policy
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+)
+
+func TestDefaultValidates(t *testing.T) {
+	if p := Default().Validate(); len(p) != 0 {
+		t.Fatalf("Default().Validate() = %v, want none", p)
+	}
+	// Default survives a JSON round trip (policies are stored as JSON).
+	b, err := json.Marshal(Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Rules
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if p := r.Validate(); len(p) != 0 {
+		t.Fatalf("round-tripped Default().Validate() = %v", p)
+	}
+	if !reflect.DeepEqual(r, Default()) {
+		t.Fatalf("round trip changed rules: %+v", r)
+	}
+}
+
+func TestValidateNamesEachField(t *testing.T) {
+	h := Duration(time.Hour)
+	tests := []struct {
+		name string
+		edit func(*Rules)
+		want []string
+	}{
+		{"threshold zero", func(r *Rules) { r.Leave.ThresholdDays = 0 }, []string{"leave.threshold_days"}},
+		{"threshold above max", func(r *Rules) { r.Leave.ThresholdDays = 91 }, []string{"leave.threshold_days"}},
+		{"max zero", func(r *Rules) { r.Leave.MaxDays = 0 }, []string{"leave.max_days", "leave.threshold_days"}},
+		{"max too big", func(r *Rules) { r.Leave.MaxDays = 367 }, []string{"leave.max_days"}},
+		{"max below threshold", func(r *Rules) { r.Leave.MaxDays = 5 }, []string{"leave.threshold_days"}},
+		{"day counting", func(r *Rules) { r.Leave.DayCounting = "workdays" }, []string{"leave.day_counting"}},
+		{"day counting empty", func(r *Rules) { r.Leave.DayCounting = "" }, []string{"leave.day_counting"}},
+		{"township empty", func(r *Rules) { r.Leave.TownshipApprovers = nil }, []string{"leave.township_approvers"}},
+		{"township city role", func(r *Rules) { r.Leave.TownshipApprovers = []string{RoleCityBureau} }, []string{"leave.township_approvers"}},
+		{"township member", func(r *Rules) { r.Leave.TownshipApprovers = []string{RoleMember} }, []string{"leave.township_approvers"}},
+		{"joint empty", func(r *Rules) { r.Leave.JointApprovers = []string{} }, []string{"leave.joint_approvers"}},
+		{"joint unknown", func(r *Rules) { r.Leave.JointApprovers = []string{RoleCountyBureau, "mayor"} }, []string{"leave.joint_approvers"}},
+		{"joint admin", func(r *Rules) { r.Leave.JointApprovers = []string{RoleAdmin} }, []string{"leave.joint_approvers"}},
+		{"joint twice", func(r *Rules) { r.Leave.JointApprovers = []string{RoleUnitHead, RoleUnitHead} }, []string{"leave.joint_approvers"}},
+		{"leave filing empty", func(r *Rules) { r.Leave.FilingOffices = nil }, []string{"leave.filing_offices"}},
+		{"leave filing township", func(r *Rules) { r.Leave.FilingOffices = []string{RoleTownshipCommittee} }, []string{"leave.filing_offices"}},
+		{"reminder zero", func(r *Rules) { r.Leave.ReminderEvery = 0 }, []string{"leave.reminder_every"}},
+		{"reminder too often", func(r *Rules) { r.Leave.ReminderEvery = Duration(time.Minute) }, []string{"leave.reminder_every"}},
+		{"escalate zero", func(r *Rules) { r.Leave.EscalateAfter = 0 }, []string{"leave.escalate_after"}},
+		{"escalate before reminder", func(r *Rules) { r.Leave.EscalateAfter = 2 * h }, []string{"leave.escalate_after"}},
+		{"escalate to unknown", func(r *Rules) { r.Leave.EscalateTo = "governor" }, []string{"leave.escalate_to"}},
+		{"escalate to member", func(r *Rules) { r.Leave.EscalateTo = RoleMember }, []string{"leave.escalate_to"}},
+		{"filing due zero", func(r *Rules) { r.Leave.FilingDue = 0 }, []string{"leave.filing_due"}},
+		{"return negative", func(r *Rules) { r.Leave.ReturnDueDays = -1 }, []string{"leave.return_due_days"}},
+		{"return too late", func(r *Rules) { r.Leave.ReturnDueDays = 31 }, []string{"leave.return_due_days"}},
+		{"cutoff zero", func(r *Rules) { r.Absence.CycleCutoffDay = 0 }, []string{"absence.cycle_cutoff_day"}},
+		{"cutoff 29", func(r *Rules) { r.Absence.CycleCutoffDay = 29 }, []string{"absence.cycle_cutoff_day", "absence.due_day"}},
+		{"due 1", func(r *Rules) { r.Absence.DueDay = 1 }, []string{"absence.due_day"}},
+		{"due 29", func(r *Rules) { r.Absence.DueDay = 29 }, []string{"absence.due_day"}},
+		{"due equals cutoff", func(r *Rules) { r.Absence.DueDay = 20 }, []string{"absence.due_day"}},
+		{"absence remind negative", func(r *Rules) { r.Absence.RemindBefore = []Duration{h, -h} }, []string{"absence.remind_before"}},
+		{"roster filing days 0", func(r *Rules) { r.Roster.FilingDays = 0 }, []string{"roster.filing_days"}},
+		{"roster filing days 61", func(r *Rules) { r.Roster.FilingDays = 61 }, []string{"roster.filing_days"}},
+		{"roster report days 0", func(r *Rules) { r.Roster.ReportDays = 0 }, []string{"roster.report_days"}},
+		{"roster filing offices", func(r *Rules) { r.Roster.FilingOffices = []string{RoleCityOrgDept} }, []string{"roster.filing_offices"}},
+		{"roster remind zero", func(r *Rules) { r.Roster.RemindBefore = []Duration{0} }, []string{"roster.remind_before"}},
+		{"team size 0", func(r *Rules) { r.Roster.MinTeamSize = 0 }, []string{"roster.min_team_size"}},
+		{"team size 51", func(r *Rules) { r.Roster.MinTeamSize = 51 }, []string{"roster.min_team_size"}},
+		{"term negative", func(r *Rules) { r.Roster.MinTermYears = -1 }, []string{"roster.min_term_years"}},
+		{"term 11", func(r *Rules) { r.Roster.MinTermYears = 11 }, []string{"roster.min_term_years"}},
+		{"several at once", func(r *Rules) {
+			r.Leave.DayCounting = "x"
+			r.Absence.DueDay = 0
+			r.Roster.MinTeamSize = 0
+		}, []string{"absence.due_day", "leave.day_counting", "roster.min_team_size"}},
+		{"zero rules", func(r *Rules) { *r = Rules{} }, []string{
+			"absence.cycle_cutoff_day", "absence.due_day",
+			"leave.day_counting", "leave.escalate_after", "leave.escalate_to", "leave.filing_due",
+			"leave.filing_offices", "leave.joint_approvers", "leave.max_days", "leave.reminder_every",
+			"leave.threshold_days", "leave.township_approvers",
+			"roster.filing_days", "roster.filing_offices", "roster.min_team_size", "roster.report_days",
+		}},
+	}
+	for _, tc := range tests {
+		r := Default()
+		tc.edit(&r)
+		p := r.Validate()
+		var got []string
+		for k, msg := range p {
+			got = append(got, k)
+			if msg == "" {
+				t.Errorf("%s: empty message for %s", tc.name, k)
+			}
+		}
+		sort.Strings(got)
+		want := append([]string(nil), tc.want...)
+		sort.Strings(want)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: Validate() fields = %v, want %v (%v)", tc.name, got, want, p)
+		}
+	}
+}
+
+func TestValidateAcceptsVariants(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Rules)
+	}{
+		{"working days", func(r *Rules) { r.Leave.DayCounting = CountWorking }},
+		{"threshold equals max", func(r *Rules) { r.Leave.ThresholdDays = 90 }},
+		{"return same day", func(r *Rules) { r.Leave.ReturnDueDays = 0 }},
+		{"city joint approvers", func(r *Rules) { r.Leave.JointApprovers = []string{RoleCityOrgDept, RoleCityBureau} }},
+		{"escalate equals reminder", func(r *Rules) { r.Leave.EscalateAfter = r.Leave.ReminderEvery }},
+		{"no absence reminders", func(r *Rules) { r.Absence.RemindBefore = nil }},
+		{"cutoff 27 due 28", func(r *Rules) { r.Absence.CycleCutoffDay, r.Absence.DueDay = 27, 28 }},
+		{"no term minimum", func(r *Rules) { r.Roster.MinTermYears = 0 }},
+	}
+	for _, tc := range tests {
+		r := Default()
+		tc.edit(&r)
+		if p := r.Validate(); len(p) != 0 {
+			t.Errorf("%s: Validate() = %v, want none", tc.name, p)
+		}
+	}
+}

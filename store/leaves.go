@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"zhucun/policy"
+)
+
+// ErrOverlap: the dates overlap a pending or approved leave of the member.
+var ErrOverlap = errors.New("overlapping leave")
+
+// LeaveReservation holds a new leave's period before its workflow starts.
+type LeaveReservation struct {
+	ProcessID      string
+	MemberID       string
+	Start, End     time.Time
+	UserID         uuid.UUID
+	IdempotencyKey string
+}
+
+// ReserveLeave checks the period against the member's other leaves and
+// reserves it, under a per-member lock so two submissions cannot both pass.
+// With an Idempotency-Key already used, it returns that process's id and
+// reserves nothing.
+func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing string, err error) {
+	tx, err := s.Pool.Begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('leave:' || $1))`, r.MemberID); err != nil {
+		return "", err
+	}
+	if r.IdempotencyKey != "" {
+		// The key's lock: a concurrent twin waits here, then finds the row.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('idem:' || $1 || $2))`, r.UserID.String(), r.IdempotencyKey); err != nil {
+			return "", err
+		}
+		err := tx.QueryRow(ctx, `SELECT process_id::text FROM idempotency_keys WHERE user_id=$1 AND key=$2 AND route='leaves'`,
+			r.UserID, r.IdempotencyKey).Scan(&existing)
+		if err == nil {
+			return existing, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return "", err
+		}
+	}
+	if err := overlap(ctx, tx, r.MemberID, "", r.Start, r.End); err != nil {
+		return "", err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status)
+		VALUES ($1,$2,$3,$4,'pending')`, r.ProcessID, r.MemberID, policy.FormatDate(r.Start), policy.FormatDate(r.End)); err != nil {
+		return "", err
+	}
+	if r.IdempotencyKey != "" {
+		if _, err := tx.Exec(ctx, `INSERT INTO idempotency_keys (user_id, key, route, process_id) VALUES ($1,$2,'leaves',$3)`,
+			r.UserID, r.IdempotencyKey, r.ProcessID); err != nil {
+			return "", err
+		}
+	}
+	return "", tx.Commit(ctx)
+}
+
+// CheckOverlap reports ErrOverlap when [start, end] meets a pending or
+// approved leave of the member other than except.
+func (s *Store) CheckOverlap(ctx context.Context, memberID, except string, start, end time.Time) error {
+	return overlap(ctx, s.Pool, memberID, except, start, end)
+}
+
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func overlap(ctx context.Context, q querier, memberID, except string, start, end time.Time) error {
+	var n int
+	err := q.QueryRow(ctx, `SELECT count(*) FROM leave_periods
+		WHERE member_id = $1 AND status IN ('pending','approved') AND process_id::text <> $2
+		  AND start_date <= $4 AND end_date >= $3`,
+		memberID, except, policy.FormatDate(start), policy.FormatDate(end)).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return ErrOverlap
+	}
+	return nil
+}
+
+// IdempotentProcess returns the process an Idempotency-Key created.
+func (s *Store) IdempotentProcess(ctx context.Context, userID uuid.UUID, key, route string) (string, error) {
+	var id string
+	err := s.Pool.QueryRow(ctx, `SELECT process_id::text FROM idempotency_keys WHERE user_id=$1 AND key=$2 AND route=$3`,
+		userID, key, route).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return id, err
+}
+
+// PolicyByRef loads a policy version by its ref ("city@1").
+func (s *Store) PolicyByRef(ctx context.Context, ref string) (policy.Policy, error) {
+	scope, v, ok := strings.Cut(ref, "@")
+	var version int
+	if _, err := fmt.Sscan(v, &version); !ok || err != nil {
+		return policy.Policy{}, fmt.Errorf("policy ref %q", ref)
+	}
+	if version == 0 { // the built-in default, before any was stored
+		return policy.Policy{Scope: scope, Rules: policy.Default()}, nil
+	}
+	p, err := scanPolicy(s.Pool.QueryRow(ctx, `SELECT scope, version, rules, created_at, created_by FROM policies
+		WHERE scope = $1 AND version = $2`, scope, version))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	return p, err
+}

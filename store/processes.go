@@ -1,0 +1,303 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"zhucun/policy"
+)
+
+// Process is one row of the read model, as the API shows it.
+type Process struct {
+	ID         string          `json:"id"`
+	Kind       string          `json:"kind"`
+	Subject    string          `json:"subject"`
+	MemberID   string          `json:"member_id,omitempty"`
+	CountyID   string          `json:"county_id"`
+	TownshipID string          `json:"township_id,omitempty"`
+	UnitID     string          `json:"unit_id,omitempty"`
+	Status     string          `json:"status"`
+	Step       string          `json:"step"`
+	WaitingOn  json.RawMessage `json:"waiting_on"`
+	DueAt      *time.Time      `json:"due_at"`
+	Overdue    bool            `json:"overdue"`
+	OpenedAt   time.Time       `json:"opened_at"`
+	ClosedAt   *time.Time      `json:"closed_at"`
+	// Detail is the kind's own resource; not part of list rows.
+	Detail json.RawMessage `json:"-"`
+}
+
+// Scope limits what a caller sees; empty fields do not limit. A caller
+// with Parties also sees what waits on them.
+type Scope struct {
+	All        bool
+	CountyID   string
+	TownshipID string
+	UnitID     string
+	MemberID   string
+}
+
+// ProcessFilter is the query of GET /processes.
+type ProcessFilter struct {
+	Kind, Status, CountyID, UnitID, WaitingOn, MemberID string
+	Overdue                                             *bool
+	// WithDetail adds each row's resource (for kind lists).
+	WithDetail bool
+	DueBefore  *time.Time
+	Cursor     string
+	Limit      int
+}
+
+const processCols = `id, kind, subject, COALESCE(member_id,''), county_id, COALESCE(township_id,''),
+	COALESCE(unit_id,''), status, step, waiting_on, due_at, overdue, opened_at, closed_at`
+
+func scanProcess(row pgx.Row, withDetail bool) (Process, error) {
+	var p Process
+	dest := []any{&p.ID, &p.Kind, &p.Subject, &p.MemberID, &p.CountyID, &p.TownshipID, &p.UnitID,
+		&p.Status, &p.Step, &p.WaitingOn, &p.DueAt, &p.Overdue, &p.OpenedAt, &p.ClosedAt}
+	if withDetail {
+		dest = append(dest, &p.Detail)
+	}
+	err := row.Scan(dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	p.inChina()
+	return p, err
+}
+
+// inChina shows instants with the +08:00 offset people read.
+func (p *Process) inChina() {
+	p.OpenedAt = p.OpenedAt.In(policy.China)
+	for _, t := range []*time.Time{p.DueAt, p.ClosedAt} {
+		if t != nil {
+			*t = t.In(policy.China)
+		}
+	}
+}
+
+// GetProcess reads one process with its detail.
+func (s *Store) GetProcess(ctx context.Context, id string) (Process, error) {
+	if !looksLikeUUID(id) {
+		return Process{}, ErrNotFound
+	}
+	return scanProcess(s.Pool.QueryRow(ctx, `SELECT `+processCols+`, detail FROM processes WHERE id = $1`, id), true)
+}
+
+// where builds the scope and filter conditions.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, arg any) {
+	w.args = append(w.args, arg)
+	w.conds = append(w.conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(w.args))))
+}
+
+func (w *where) scope(sc Scope) {
+	switch {
+	case sc.All:
+	case sc.MemberID != "":
+		w.add("member_id = ?", sc.MemberID)
+	case sc.UnitID != "":
+		w.add("unit_id = ?", sc.UnitID)
+	case sc.TownshipID != "":
+		w.add("township_id = ?", sc.TownshipID)
+	case sc.CountyID != "":
+		w.add("county_id = ?", sc.CountyID)
+	default:
+		w.conds = append(w.conds, "false")
+	}
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// ListProcesses answers GET /processes within a scope, newest first, paged
+// by an opaque cursor.
+func (s *Store) ListProcesses(ctx context.Context, sc Scope, f ProcessFilter) ([]Process, string, error) {
+	var w where
+	w.scope(sc)
+	if f.Kind != "" {
+		w.add("kind = ?", f.Kind)
+	}
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	if f.CountyID != "" {
+		w.add("county_id = ?", f.CountyID)
+	}
+	if f.UnitID != "" {
+		w.add("unit_id = ?", f.UnitID)
+	}
+	if f.MemberID != "" {
+		w.add("member_id = ?", f.MemberID)
+	}
+	if f.Overdue != nil {
+		w.add("overdue = ?", *f.Overdue)
+	}
+	if f.DueBefore != nil {
+		w.add("due_at < ?", *f.DueBefore)
+	}
+	if f.WaitingOn != "" {
+		w.add("id IN (SELECT process_id FROM process_waiting WHERE party = ?)", f.WaitingOn)
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		w.args = append(w.args, at, id)
+		w.conds = append(w.conds, fmt.Sprintf("(opened_at, id) < ($%d, $%d)", len(w.args)-1, len(w.args)))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	cols := processCols
+	if f.WithDetail {
+		cols += ", detail"
+	}
+	q := `SELECT ` + cols + ` FROM processes` + w.sql() + fmt.Sprintf(` ORDER BY opened_at DESC, id DESC LIMIT %d`, limit+1)
+	rows, err := s.Pool.Query(ctx, q, w.args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	out := []Process{}
+	for rows.Next() {
+		p, err := scanProcess(rows, f.WithDetail)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = encodeCursor(last.OpenedAt, last.ID)
+	}
+	return out, next, nil
+}
+
+// InboxItem is a process waiting on the caller, with the step it waits at.
+type InboxItem struct {
+	Process
+	WaitingStep string `json:"waiting_step"`
+	Escalated   bool   `json:"escalated"`
+}
+
+// Inbox lists what waits on any of the parties, soonest due first.
+func (s *Store) Inbox(ctx context.Context, parties []string, limit int) ([]InboxItem, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 100
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT p.id, p.kind, p.subject, COALESCE(p.member_id,''), p.county_id, COALESCE(p.township_id,''),
+		COALESCE(p.unit_id,''), p.status, p.step, p.waiting_on, p.due_at, p.overdue, p.opened_at, p.closed_at, w.step, w.escalated
+		FROM process_waiting w JOIN processes p ON p.id = w.process_id
+		WHERE w.party = ANY($1)
+		ORDER BY w.due_at ASC NULLS LAST, p.opened_at LIMIT $2`, parties, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []InboxItem{}
+	for rows.Next() {
+		var it InboxItem
+		p := &it.Process
+		if err := rows.Scan(&p.ID, &p.Kind, &p.Subject, &p.MemberID, &p.CountyID, &p.TownshipID, &p.UnitID,
+			&p.Status, &p.Step, &p.WaitingOn, &p.DueAt, &p.Overdue, &p.OpenedAt, &p.ClosedAt,
+			&it.WaitingStep, &it.Escalated); err != nil {
+			return nil, err
+		}
+		p.inChina()
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// TimelineEvent is one row of a process's timeline.
+type TimelineEvent struct {
+	Seq     int       `json:"seq"`
+	At      time.Time `json:"at"`
+	ActorID string    `json:"actor_id"`
+	Actor   string    `json:"actor"`
+	Role    string    `json:"role"`
+	Action  string    `json:"action"`
+	Step    string    `json:"step,omitempty"`
+	Comment string    `json:"comment,omitempty"`
+}
+
+// Timeline lists a process's events in order.
+func (s *Store) Timeline(ctx context.Context, id string) ([]TimelineEvent, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT seq, at, actor_id, actor, role, action, step, comment
+		FROM process_events WHERE process_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []TimelineEvent{}
+	for rows.Next() {
+		var e TimelineEvent
+		if err := rows.Scan(&e.Seq, &e.At, &e.ActorID, &e.Actor, &e.Role, &e.Action, &e.Step, &e.Comment); err != nil {
+			return nil, err
+		}
+		e.At = e.At.In(policy.China)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func encodeCursor(at time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
+}
+
+// ErrBadCursor is returned for a cursor this server did not issue.
+var ErrBadCursor = errors.New("bad cursor")
+
+func decodeCursor(c string) (time.Time, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, "", ErrBadCursor
+	}
+	ts, id, ok := strings.Cut(string(b), "|")
+	at, err := time.Parse(time.RFC3339Nano, ts)
+	if !ok || err != nil || !looksLikeUUID(id) {
+		return time.Time{}, "", ErrBadCursor
+	}
+	return at, id, nil
+}
+
+func looksLikeUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if r != '-' {
+				return false
+			}
+		case (r >= '0' && r <= '9') || (r >= 'a' && r <= 'f') || (r >= 'A' && r <= 'F'):
+		default:
+			return false
+		}
+	}
+	return true
+}

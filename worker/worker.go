@@ -1,0 +1,32 @@
+// Package worker registers every workflow and activity on zhucun's task
+// queue.
+package worker
+
+import (
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.uber.org/zap"
+
+	"zhucun/activities"
+	"zhucun/workflows"
+)
+
+// New returns a worker (not started) with everything registered.
+func New(c client.Client, pool *pgxpool.Pool, log *zap.Logger) sdkworker.Worker {
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		// More pollers than the default two: with the server in the same
+		// process, idle pollers cost little and bursts of updates queue less.
+		MaxConcurrentWorkflowTaskPollers: 8,
+		MaxConcurrentActivityTaskPollers: 4,
+	})
+	Register(w, pool, log)
+	return w
+}
+
+// Register puts the workflows and activities on a registry (a worker, or a
+// replayer for tests).
+func Register(r sdkworker.Registry, pool *pgxpool.Pool, log *zap.Logger) {
+	r.RegisterWorkflow(workflows.LeaveWorkflow)
+	(&activities.Activities{Pool: pool, Log: log}).Register(r)
+}

@@ -1,0 +1,546 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"zhucun/policy"
+)
+
+// Leave (请销假, article 16): the contract shared by server and worker.
+
+// Update and query names.
+const (
+	LeaveDecide   = "decide"
+	LeaveFile     = "file"
+	LeaveWithdraw = "withdraw"
+	LeaveExtend   = "extend"
+	LeaveReturn   = "return"
+	LeaveQuery    = "leave"
+	// LeaveSubmitted is sent with the start: it answers once the leave is
+	// in the read model, so the submitter can read it at once.
+	LeaveSubmitted = "submitted"
+)
+
+// Step names.
+const (
+	StepApproval          = "approval"
+	StepExtensionApproval = "extension_approval"
+	StepFiling            = "filing"
+	StepReturn            = "return"
+)
+
+// Leave statuses.
+const (
+	LeavePending   = "pending"
+	LeaveApproved  = "approved"
+	LeaveRefused   = "refused"
+	LeaveWithdrawn = "withdrawn"
+	LeaveReturned  = "returned"
+)
+
+// LeaveWorkflowID is the business key of a leave's workflow.
+func LeaveWorkflowID(id string) string { return "leave/" + id }
+
+// Route is who approves a leave (or an extension) and who gets it on file,
+// resolved by the server from the policy and the member's organisation.
+type Route struct {
+	Days          int     `json:"days"`
+	Route         string  `json:"route"`
+	Reason        string  `json:"reason"`
+	Approvers     []Party `json:"approvers"`
+	FilingOffices []Party `json:"filing_offices"`
+}
+
+// LeaveInput starts a leave. Every instant is computed by the policy code
+// in China time before the workflow starts.
+type LeaveInput struct {
+	ID         string `json:"id"`
+	MemberID   string `json:"member_id"`
+	MemberName string `json:"member_name"`
+	UnitID     string `json:"unit_id"`
+	TeamID     string `json:"team_id"`
+	TownshipID string `json:"township_id"`
+	CountyID   string `json:"county_id"`
+	Kind       string `json:"kind"`
+	StartDate  string `json:"start_date"`
+	EndDate    string `json:"end_date"`
+	Reason     string `json:"reason"`
+	Route      Route  `json:"route"`
+	// PolicyVersion and Rules: the policy in force at submission, kept for
+	// the life of the leave.
+	PolicyVersion string            `json:"policy_version"`
+	Rules         policy.LeaveRules `json:"rules"`
+	EscalateTo    Party             `json:"escalate_to"`
+	// StartAt: first instant of the start date; undecided by then is overdue.
+	StartAt time.Time `json:"start_at"`
+	// EndAt: first instant after the last day.
+	EndAt       time.Time `json:"end_at"`
+	ReturnDueAt time.Time `json:"return_due_at"`
+	SubmittedBy Actor     `json:"submitted_by"`
+}
+
+// DecideArgs approve or refuse a leave or its pending extension.
+type DecideArgs struct {
+	Actor    Actor  `json:"actor"`
+	Decision string `json:"decision"` // approve | refuse
+	Comment  string `json:"comment"`
+}
+
+// ActorArgs carry just who acts (filing acknowledgement, withdrawal).
+type ActorArgs struct {
+	Actor   Actor  `json:"actor"`
+	Comment string `json:"comment"`
+}
+
+// ExtendArgs ask for a later end date, routed on the new total.
+type ExtendArgs struct {
+	Actor       Actor     `json:"actor"`
+	EndDate     string    `json:"end_date"`
+	Reason      string    `json:"reason"`
+	Route       Route     `json:"route"`
+	EndAt       time.Time `json:"end_at"`
+	ReturnDueAt time.Time `json:"return_due_at"`
+}
+
+// ReturnArgs report back (销假). ActualEndDate and ActualDays are the leave
+// as taken, shortened by an early return.
+type ReturnArgs struct {
+	Actor         Actor  `json:"actor"`
+	ReturnedOn    string `json:"returned_on"`
+	ActualEndDate string `json:"actual_end_date"`
+	ActualDays    int    `json:"actual_days"`
+}
+
+// Extension is one request to extend a leave.
+type Extension struct {
+	EndDate     string     `json:"end_date"`
+	Days        int        `json:"days"`
+	Route       string     `json:"route"`
+	Reason      string     `json:"reason"`
+	Status      string     `json:"status"` // pending | approved | refused
+	RequestedAt time.Time  `json:"requested_at"`
+	DecidedAt   *time.Time `json:"decided_at"`
+}
+
+// Leave is the resource the API returns, kept by the workflow.
+type Leave struct {
+	ID            string      `json:"id"`
+	MemberID      string      `json:"member_id"`
+	MemberName    string      `json:"member_name"`
+	UnitID        string      `json:"unit_id"`
+	TeamID        string      `json:"team_id"`
+	TownshipID    string      `json:"township_id"`
+	CountyID      string      `json:"county_id"`
+	Kind          string      `json:"kind"`
+	StartDate     string      `json:"start_date"`
+	EndDate       string      `json:"end_date"`
+	Days          int         `json:"days"`
+	Reason        string      `json:"reason"`
+	Route         string      `json:"route"`
+	RouteReason   string      `json:"route_reason"`
+	Status        string      `json:"status"`
+	Overdue       bool        `json:"overdue"`
+	PolicyVersion string      `json:"policy_version"`
+	Steps         []Step      `json:"steps"`
+	Extensions    []Extension `json:"extensions"`
+	ReturnedOn    *string     `json:"returned_on"`
+	ActualEndDate *string     `json:"actual_end_date,omitempty"`
+	ActualDays    *int        `json:"actual_days,omitempty"`
+	SubmittedAt   time.Time   `json:"submitted_at"`
+	DecidedAt     *time.Time  `json:"decided_at"`
+}
+
+type leaveWorkflow struct {
+	core
+	recorded bool
+	in       LeaveInput
+	leave    Leave
+	// current deadlines, moved by an approved extension
+	endAt, returnDueAt time.Time
+	pendingExt         *ExtendArgs
+}
+
+// LeaveWorkflow runs one leave from submission to 销假.
+func LeaveWorkflow(ctx workflow.Context, in LeaveInput) (Leave, error) {
+	w, err := newLeaveWorkflow(ctx, in)
+	if err != nil {
+		return Leave{}, err
+	}
+	return w.run(ctx)
+}
+
+func newLeaveWorkflow(ctx workflow.Context, in LeaveInput) (*leaveWorkflow, error) {
+	if in.ID == "" || in.MemberID == "" || len(in.Route.Approvers) == 0 {
+		return nil, invalid("leave input needs id, member_id and approvers")
+	}
+	w := &leaveWorkflow{in: in, endAt: in.EndAt, returnDueAt: in.ReturnDueAt}
+	w.hdr = Snapshot{
+		ProcessID: in.ID, WorkflowID: LeaveWorkflowID(in.ID), Kind: KindLeave,
+		Subject: in.MemberID, MemberID: in.MemberID, CountyID: in.CountyID,
+		TownshipID: in.TownshipID, UnitID: in.UnitID, OpenedAt: chinaNow(ctx),
+	}
+	w.escalateTo = in.EscalateTo
+	w.leave = Leave{
+		ID: in.ID, MemberID: in.MemberID, MemberName: in.MemberName, UnitID: in.UnitID,
+		TeamID: in.TeamID, TownshipID: in.TownshipID, CountyID: in.CountyID, Kind: in.Kind,
+		StartDate: in.StartDate, EndDate: in.EndDate, Days: in.Route.Days, Reason: in.Reason,
+		Route: in.Route.Route, RouteReason: in.Route.Reason, Status: LeavePending,
+		PolicyVersion: in.PolicyVersion, Extensions: []Extension{}, SubmittedAt: chinaNow(ctx),
+	}
+	handlers := []struct {
+		name     string
+		fn       any
+		validate any
+	}{
+		{LeaveDecide, w.decide, w.validateDecide},
+		{LeaveFile, w.file, w.validateFile},
+		{LeaveWithdraw, w.withdraw, w.validateWithdraw},
+		{LeaveExtend, w.extend, w.validateExtend},
+		{LeaveReturn, w.report, w.validateReturn},
+	}
+	for _, h := range handlers {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.fn, workflow.UpdateHandlerOptions{Validator: h.validate}); err != nil {
+			return nil, err
+		}
+	}
+	if err := workflow.SetUpdateHandler(ctx, LeaveSubmitted, func(ctx workflow.Context) (Leave, error) {
+		err := workflow.Await(ctx, func() bool { return w.recorded })
+		return w.detail(), err
+	}); err != nil {
+		return nil, err
+	}
+	if err := workflow.SetQueryHandler(ctx, LeaveQuery, func() (Leave, error) { return w.detail(), nil }); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *leaveWorkflow) subject() string {
+	return fmt.Sprintf("%s %s至%s请假", w.in.MemberName, w.leave.StartDate, w.leave.EndDate)
+}
+
+func (w *leaveWorkflow) run(ctx workflow.Context) (Leave, error) {
+	w.event(ctx, w.in.SubmittedBy, "submitted", StepApproval, w.in.Reason)
+	w.openApproval(ctx, StepApproval, w.in.Route.Approvers)
+	if err := w.save(ctx); err != nil {
+		return Leave{}, err
+	}
+	w.recorded = true
+	err := w.waitLoop(ctx, w.subject(), w.done, w.save)
+	if err != nil {
+		return Leave{}, err
+	}
+	return w.detail(), nil
+}
+
+// done: refused or withdrawn ends at once; otherwise it ends once the
+// member has reported back and every filing is acknowledged.
+func (w *leaveWorkflow) done() bool {
+	switch w.leave.Status {
+	case LeaveRefused, LeaveWithdrawn:
+		return true
+	case LeaveReturned:
+		return len(w.openSteps()) == 0
+	}
+	return false
+}
+
+func (w *leaveWorkflow) detail() Leave {
+	l := w.leave
+	l.Steps = append([]Step(nil), w.steps...)
+	l.Extensions = append([]Extension{}, w.leave.Extensions...)
+	l.Overdue = w.overdue()
+	return l
+}
+
+func (w *leaveWorkflow) openApproval(ctx workflow.Context, name string, approvers []Party) {
+	r := w.in.Rules
+	due := w.in.StartAt
+	if name == StepExtensionApproval {
+		due = w.endAt
+	}
+	w.open(ctx, name, approvers, stepTimers{
+		Due: &due, RemindEvery: r.ReminderEvery.D(), EscalateAfter: r.EscalateAfter.D(),
+	})
+	w.notify(approvers, "待审批：「"+w.subject()+"」")
+}
+
+func (w *leaveWorkflow) openFiling(ctx workflow.Context, offices []Party) {
+	if len(offices) == 0 {
+		return
+	}
+	r := w.in.Rules
+	due := chinaNow(ctx).Add(r.FilingDue.D())
+	w.open(ctx, StepFiling, offices, stepTimers{Due: &due, RemindEvery: r.ReminderEvery.D(), EscalateAfter: r.EscalateAfter.D()})
+	w.notify(offices, "请备案：「"+w.subject()+"」已由乡镇党委批准")
+}
+
+func (w *leaveWorkflow) openReturn(ctx workflow.Context) {
+	due := w.returnDueAt
+	member := []Party{{Role: policy.RoleMember, MemberID: w.in.MemberID}}
+	w.open(ctx, StepReturn, member, stepTimers{Due: &due, RemindAt: []time.Time{w.endAt}})
+}
+
+// approvalStep is the open approval or extension approval step, if any.
+func (w *leaveWorkflow) approvalStep() *Step {
+	if s := w.step(StepApproval); s != nil {
+		return s
+	}
+	return w.step(StepExtensionApproval)
+}
+
+func (w *leaveWorkflow) everApprover(p Party) bool {
+	for _, s := range w.steps {
+		if (s.Name == StepApproval || s.Name == StepExtensionApproval) && hasParty(s.WaitingOn, p) {
+			return true
+		}
+		for _, d := range s.Decisions {
+			if d.Party == p.Key() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (w *leaveWorkflow) validateDecide(ctx workflow.Context, a DecideArgs) error {
+	if a.Decision != "approve" && a.Decision != "refuse" {
+		return invalid("decision must be approve or refuse")
+	}
+	if s := w.approvalStep(); s != nil && hasParty(s.WaitingOn, a.Actor.Party) {
+		return nil
+	}
+	if w.everApprover(a.Actor.Party) {
+		return conflict("this leave is not waiting on your decision: decided already or no longer pending")
+	}
+	return forbidden("you are not an approver of this leave")
+}
+
+func (w *leaveWorkflow) decide(ctx workflow.Context, a DecideArgs) (Leave, error) {
+	s := w.approvalStep()
+	now := chinaNow(ctx)
+	s.Decisions = append(s.Decisions, Decision{
+		By: a.Actor.UserID, ByName: a.Actor.Name, Role: a.Actor.Party.Role, Party: a.Actor.Party.Key(),
+		Decision: a.Decision, Comment: a.Comment, At: now,
+	})
+	remaining := s.WaitingOn[:0:0]
+	for _, p := range s.WaitingOn {
+		if p.Key() != a.Actor.Party.Key() {
+			remaining = append(remaining, p)
+		}
+	}
+	s.WaitingOn = remaining
+	action := map[string]string{"approve": "approved", "refuse": "refused"}[a.Decision]
+	w.event(ctx, a.Actor, action, s.Name, a.Comment)
+	member := []Party{{Role: policy.RoleMember, MemberID: w.in.MemberID}}
+
+	if s.Name == StepExtensionApproval {
+		w.decideExtension(ctx, s, a, member)
+	} else if a.Decision == "refuse" {
+		w.close(ctx, s)
+		w.leave.Status = LeaveRefused
+		w.leave.DecidedAt = ptr(now)
+		w.notify(member, "您的请假「"+w.subject()+"」未获批准："+a.Comment)
+	} else if len(s.WaitingOn) == 0 {
+		w.close(ctx, s)
+		w.leave.Status = LeaveApproved
+		w.leave.DecidedAt = ptr(now)
+		w.notify(member, "您的请假「"+w.subject()+"」已批准")
+		if w.in.Route.Route == policy.RouteTownship {
+			w.openFiling(ctx, w.in.Route.FilingOffices)
+		}
+		w.openReturn(ctx)
+	}
+	return w.detail(), w.save(ctx)
+}
+
+func (w *leaveWorkflow) decideExtension(ctx workflow.Context, s *Step, a DecideArgs, member []Party) {
+	ext := &w.leave.Extensions[len(w.leave.Extensions)-1]
+	now := chinaNow(ctx)
+	if a.Decision == "refuse" {
+		w.close(ctx, s)
+		ext.Status = "refused"
+		ext.DecidedAt = ptr(now)
+		w.pendingExt = nil
+		w.notify(member, "续假未获批准，原假期不变："+a.Comment)
+		return
+	}
+	if len(s.WaitingOn) > 0 {
+		return
+	}
+	w.close(ctx, s)
+	p := w.pendingExt
+	w.pendingExt = nil
+	ext.Status = "approved"
+	ext.DecidedAt = ptr(now)
+	w.leave.EndDate = p.EndDate
+	w.leave.Days = p.Route.Days
+	w.leave.Route = p.Route.Route
+	w.leave.RouteReason = p.Route.Reason
+	w.endAt, w.returnDueAt = p.EndAt, p.ReturnDueAt
+	w.notify(member, "续假已批准，新的结束日期 "+p.EndDate)
+	if p.Route.Route == policy.RouteTownship {
+		w.openFiling(ctx, p.Route.FilingOffices)
+	}
+	// The report back moves with the new end date.
+	if r := w.step(StepReturn); r != nil {
+		due := w.returnDueAt
+		w.retime(ctx, r, stepTimers{Due: &due, RemindAt: []time.Time{w.endAt}})
+	}
+}
+
+func (w *leaveWorkflow) validateFile(ctx workflow.Context, a ActorArgs) error {
+	s := w.step(StepFiling)
+	if s != nil && hasParty(s.WaitingOn, a.Actor.Party) {
+		return nil
+	}
+	for _, st := range w.steps {
+		if st.Name == StepFiling {
+			for _, d := range st.Decisions {
+				if d.Party == a.Actor.Party.Key() {
+					return conflict("you have acknowledged this filing already")
+				}
+			}
+		}
+	}
+	if hasParty(w.in.Route.FilingOffices, a.Actor.Party) {
+		return conflict("this leave is not waiting for filing")
+	}
+	return forbidden("this leave is not filed with your office")
+}
+
+func (w *leaveWorkflow) file(ctx workflow.Context, a ActorArgs) (Leave, error) {
+	s := w.step(StepFiling)
+	s.Decisions = append(s.Decisions, Decision{By: a.Actor.UserID, ByName: a.Actor.Name, Role: a.Actor.Party.Role,
+		Party: a.Actor.Party.Key(), Decision: "filed", Comment: a.Comment, At: chinaNow(ctx)})
+	var remaining []Party
+	for _, p := range s.WaitingOn {
+		if p.Key() != a.Actor.Party.Key() {
+			remaining = append(remaining, p)
+		}
+	}
+	s.WaitingOn = remaining
+	w.event(ctx, a.Actor, "filed", StepFiling, a.Comment)
+	if len(remaining) == 0 {
+		s.WaitingOn = []Party{}
+		w.close(ctx, s)
+	}
+	return w.detail(), w.save(ctx)
+}
+
+func (w *leaveWorkflow) isMember(a Actor) bool {
+	return a.Party.Role == policy.RoleMember && a.Party.MemberID == w.in.MemberID
+}
+
+func (w *leaveWorkflow) validateWithdraw(ctx workflow.Context, a ActorArgs) error {
+	if !w.isMember(a.Actor) {
+		return forbidden("only the member may withdraw their leave")
+	}
+	if w.leave.Status != LeavePending {
+		return conflict("only a leave still pending can be withdrawn; this one is " + w.leave.Status)
+	}
+	return nil
+}
+
+func (w *leaveWorkflow) withdraw(ctx workflow.Context, a ActorArgs) (Leave, error) {
+	s := w.step(StepApproval)
+	notified := append([]Party(nil), s.WaitingOn...)
+	w.close(ctx, s)
+	w.leave.Status = LeaveWithdrawn
+	w.event(ctx, a.Actor, "withdrawn", StepApproval, a.Comment)
+	w.notify(notified, "请假已撤回：「"+w.subject()+"」")
+	return w.detail(), w.save(ctx)
+}
+
+func (w *leaveWorkflow) validateExtend(ctx workflow.Context, a ExtendArgs) error {
+	if !w.isMember(a.Actor) {
+		return forbidden("only the member may extend their leave")
+	}
+	if w.leave.Status != LeaveApproved {
+		return conflict("only an approved leave not yet reported back can be extended; this one is " + w.leave.Status)
+	}
+	if w.pendingExt != nil {
+		return conflict("an extension is already waiting for approval")
+	}
+	if !chinaNow(ctx).Before(w.endAt) {
+		return conflict("the leave has ended; an extension must be asked before its last day is over")
+	}
+	if a.EndDate <= w.leave.EndDate {
+		return invalid("end_date must be after the current end date " + w.leave.EndDate)
+	}
+	if len(a.Route.Approvers) == 0 {
+		return invalid("extension needs approvers")
+	}
+	return nil
+}
+
+func (w *leaveWorkflow) extend(ctx workflow.Context, a ExtendArgs) (Leave, error) {
+	args := a
+	w.pendingExt = &args
+	w.leave.Extensions = append(w.leave.Extensions, Extension{
+		EndDate: a.EndDate, Days: a.Route.Days, Route: a.Route.Route, Reason: a.Reason,
+		Status: "pending", RequestedAt: chinaNow(ctx),
+	})
+	w.event(ctx, a.Actor, "extension_requested", StepExtensionApproval, a.Reason)
+	// An extension is overdue if still undecided when the current end
+	// passes (its start is long gone).
+	w.openApproval(ctx, StepExtensionApproval, a.Route.Approvers)
+	return w.detail(), w.save(ctx)
+}
+
+func (w *leaveWorkflow) validateReturn(ctx workflow.Context, a ReturnArgs) error {
+	if !w.isMember(a.Actor) {
+		return forbidden("only the member may report back from their leave")
+	}
+	if w.leave.Status == LeaveReturned {
+		return conflict("already reported back")
+	}
+	if w.leave.Status != LeaveApproved {
+		return conflict("only an approved leave can be reported back; this one is " + w.leave.Status)
+	}
+	if chinaNow(ctx).Before(w.in.StartAt) {
+		return conflict("the leave has not started yet; withdraw it instead")
+	}
+	return nil
+}
+
+func (w *leaveWorkflow) report(ctx workflow.Context, a ReturnArgs) (Leave, error) {
+	now := chinaNow(ctx)
+	if s := w.step(StepExtensionApproval); s != nil {
+		w.close(ctx, s)
+		w.leave.Extensions[len(w.leave.Extensions)-1].Status = "cancelled"
+		w.pendingExt = nil
+	}
+	s := w.step(StepReturn)
+	s.Decisions = append(s.Decisions, Decision{By: a.Actor.UserID, ByName: a.Actor.Name, Role: a.Actor.Party.Role,
+		Party: a.Actor.Party.Key(), Decision: "returned", Comment: a.ReturnedOn, At: now})
+	w.close(ctx, s)
+	w.leave.Status = LeaveReturned
+	on := a.ReturnedOn
+	w.leave.ReturnedOn = &on
+	end, days := a.ActualEndDate, a.ActualDays
+	w.leave.ActualEndDate, w.leave.ActualDays = &end, &days
+	w.event(ctx, a.Actor, "returned", StepReturn, "returned on "+a.ReturnedOn)
+	// Every office that approved records the return.
+	var approvers []Party
+	for _, st := range w.steps {
+		for _, d := range st.Decisions {
+			if d.Decision == "approve" {
+				approvers = appendParty(approvers, PartyFromKey(d.Party))
+			}
+		}
+	}
+	w.notify(approvers, "已销假：「"+w.subject()+"」于 "+a.ReturnedOn+" 返岗")
+	return w.detail(), w.save(ctx)
+}
+
+// save records the current state, stamping the close once the leave is done.
+func (w *leaveWorkflow) save(ctx workflow.Context) error {
+	if w.done() && w.closedAt == nil {
+		w.closedAt = ptr(chinaNow(ctx))
+	}
+	return w.record(ctx, w.leave.Status, w.detail())
+}

@@ -1,0 +1,182 @@
+// Package workflows holds every process family as a deterministic Temporal
+// workflow, with its contract (input and result types, update and query
+// names, workflow-ID function) beside it, imported by both server and
+// worker. Nothing here does I/O: side effects go through activities named
+// by the constants below.
+package workflows
+
+import (
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+)
+
+// TaskQueue is the one task queue every zhucun workflow and activity runs on.
+const TaskQueue = "zhucun"
+
+// Activity names: the workflows name them so this package stays free of I/O.
+const (
+	ActivityRecord = "RecordProcess"
+)
+
+// Process kinds, as in the read model.
+const (
+	KindLeave         = "leave"
+	KindAbsence       = "absence"
+	KindAbsenceReport = "absence_report"
+	KindRosterChange  = "roster_change"
+)
+
+// Error types carried by ApplicationErrors from update validators; the
+// server maps them to HTTP statuses.
+const (
+	ErrForbidden = "forbidden"        // 403: not this caller's to decide
+	ErrConflict  = "conflict"         // 409: not at that step, or decided already
+	ErrInvalid   = "invalid_argument" // 400
+)
+
+func forbidden(msg string) error { return temporal.NewApplicationError(msg, ErrForbidden) }
+func conflict(msg string) error  { return temporal.NewApplicationError(msg, ErrConflict) }
+func invalid(msg string) error   { return temporal.NewApplicationError(msg, ErrInvalid) }
+
+// Party is someone a step can wait on: an office, a unit's head or a member.
+type Party struct {
+	Role     string `json:"role"`
+	OfficeID string `json:"office_id,omitempty"`
+	UnitID   string `json:"unit_id,omitempty"`
+	MemberID string `json:"member_id,omitempty"`
+}
+
+// Key identifies the party in the read model's waiting index ("role:id").
+func (p Party) Key() string {
+	id := p.OfficeID
+	if p.UnitID != "" {
+		id = p.UnitID
+	}
+	if p.MemberID != "" {
+		id = p.MemberID
+	}
+	return p.Role + ":" + id
+}
+
+// PartyFromKey parses a Key back into a Party.
+func PartyFromKey(key string) Party {
+	role, id, _ := strings.Cut(key, ":")
+	switch role {
+	case "member":
+		return Party{Role: role, MemberID: id}
+	case "unit_head":
+		return Party{Role: role, UnitID: id}
+	}
+	return Party{Role: role, OfficeID: id}
+}
+
+// Actor is the person carrying a decision into a workflow, as authenticated
+// by the server.
+type Actor struct {
+	UserID string `json:"user_id"`
+	Name   string `json:"name"`
+	Party  Party  `json:"party"`
+}
+
+// Decision is what one party did at a step.
+type Decision struct {
+	By       string    `json:"by"`
+	ByName   string    `json:"by_name,omitempty"`
+	Role     string    `json:"role"`
+	Party    string    `json:"party"`
+	Decision string    `json:"decision"`
+	Comment  string    `json:"comment,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// Step is one stage of a process: whom it waits on and by when.
+type Step struct {
+	Name      string     `json:"name"`
+	WaitingOn []Party    `json:"waiting_on"`
+	OpenedAt  time.Time  `json:"opened_at"`
+	DueAt     *time.Time `json:"due_at"`
+	DoneAt    *time.Time `json:"done_at"`
+	Overdue   bool       `json:"overdue"`
+	Reminders int        `json:"reminders"`
+	// EscalatedTo is set once silence passed the escalation interval.
+	EscalatedTo *Party     `json:"escalated_to,omitempty"`
+	Decisions   []Decision `json:"decisions"`
+}
+
+// Open reports whether the step still waits on someone.
+func (s *Step) Open() bool { return s.DoneAt == nil }
+
+// Event is one line of a process's timeline.
+type Event struct {
+	Seq     int       `json:"seq"`
+	At      time.Time `json:"at"`
+	ActorID string    `json:"actor_id"`
+	Actor   string    `json:"actor"`
+	Role    string    `json:"role"`
+	Action  string    `json:"action"`
+	Step    string    `json:"step,omitempty"`
+	Comment string    `json:"comment,omitempty"`
+}
+
+// Notice is a notification for the outbox.
+type Notice struct {
+	To   Party  `json:"to"`
+	Text string `json:"text"`
+}
+
+// Snapshot is everything the read model needs after one transition; the
+// Record activity writes it idempotently, keyed by process and Version.
+type Snapshot struct {
+	ProcessID  string     `json:"process_id"`
+	WorkflowID string     `json:"workflow_id"`
+	Kind       string     `json:"kind"`
+	Subject    string     `json:"subject"`
+	MemberID   string     `json:"member_id,omitempty"`
+	CountyID   string     `json:"county_id"`
+	TownshipID string     `json:"township_id,omitempty"`
+	UnitID     string     `json:"unit_id,omitempty"`
+	Status     string     `json:"status"`
+	Step       string     `json:"step"`
+	WaitingOn  []Party    `json:"waiting_on"`
+	Watchers   []Party    `json:"watchers"`
+	DueAt      *time.Time `json:"due_at"`
+	Overdue    bool       `json:"overdue"`
+	OpenedAt   time.Time  `json:"opened_at"`
+	ClosedAt   *time.Time `json:"closed_at"`
+	Version    int        `json:"version"`
+	Steps      []Step     `json:"steps"`
+	Events     []Event    `json:"events"`
+	Notices    []Notice   `json:"notices"`
+	// Detail is the kind's own resource (a leave, an absence...), stored as
+	// JSON for single reads.
+	Detail any `json:"detail"`
+}
+
+// recordRetry: the read model may be down for a while; retry without end,
+// the process waits, nothing is lost.
+var recordRetry = &temporal.RetryPolicy{
+	InitialInterval:    time.Second,
+	BackoffCoefficient: 2,
+	MaximumInterval:    time.Minute,
+}
+
+// Alarm is a pending timer: a reminder, an escalation or a deadline.
+type Alarm struct {
+	At   time.Time `json:"at"`
+	Kind string    `json:"kind"`
+	Step string    `json:"step"`
+	// Every: a recurring reminder comes back after this long.
+	Every time.Duration `json:"every,omitempty"`
+}
+
+// Alarm kinds.
+const (
+	AlarmRemind   = "remind"
+	AlarmEscalate = "escalate"
+	AlarmOverdue  = "overdue"
+)
+
+// ptr returns a pointer to a copy of t.
+func ptr(t time.Time) *time.Time { return &t }
