@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 
@@ -21,12 +22,17 @@ import (
 type Activities struct {
 	Pool *pgxpool.Pool
 	Log  *zap.Logger
+	// Temporal lets an activity signal another process (an absence tells
+	// its monthly report); nil in tests that need no such thing.
+	Temporal client.Client
 }
 
 // Register puts every activity on the worker under the names the
 // workflows use.
 func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.RecordProcess, activity.RegisterOptions{Name: workflows.ActivityRecord})
+	a.registerAbsence(w)
+	a.registerRoster(w)
 }
 
 // RecordProcess writes one snapshot: the process row (only if newer), its
@@ -112,21 +118,41 @@ func replaceWaiting(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error 
 
 // recordKind keeps a kind's own side tables current.
 func recordKind(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
-	if s.Kind != workflows.KindLeave {
-		return nil
+	switch s.Kind {
+	case workflows.KindLeave:
+		return recordLeave(ctx, tx, s)
+	case workflows.KindAbsence:
+		return recordAbsence(ctx, tx, s)
+	case workflows.KindRosterChange:
+		return recordRoster(ctx, tx, s)
 	}
-	l, ok := s.Detail.(workflows.Leave)
-	if !ok {
-		b, _ := json.Marshal(s.Detail)
-		if err := json.Unmarshal(b, &l); err != nil {
-			return err
-		}
+	return nil
+}
+
+// detailAs reads a snapshot's detail as T, whether it arrives as T (local
+// activity in process) or as decoded JSON.
+func detailAs[T any](s workflows.Snapshot) (T, error) {
+	if v, ok := s.Detail.(T); ok {
+		return v, nil
+	}
+	var v T
+	b, err := json.Marshal(s.Detail)
+	if err == nil {
+		err = json.Unmarshal(b, &v)
+	}
+	return v, err
+}
+
+func recordLeave(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
+	l, err := detailAs[workflows.Leave](s)
+	if err != nil {
+		return err
 	}
 	end := l.EndDate
 	if l.ActualEndDate != nil {
 		end = *l.ActualEndDate
 	}
-	_, err := tx.Exec(ctx, sqlUpsertLeavePeriod, l.ID, l.MemberID, l.StartDate, end, l.Status)
+	_, err = tx.Exec(ctx, sqlUpsertLeavePeriod, l.ID, l.MemberID, l.StartDate, end, l.Status)
 	return err
 }
 

@@ -94,6 +94,8 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/processes/{id}/timeline", s.timeline)
 			s.leaveRoutes(r)
 			s.policyRoutes(r)
+			s.absenceRoutes(r)
+			s.rosterRoutes(r)
 		})
 	})
 	return r

@@ -20,13 +20,15 @@ func New(c client.Client, pool *pgxpool.Pool, log *zap.Logger) sdkworker.Worker 
 		MaxConcurrentWorkflowTaskPollers: 8,
 		MaxConcurrentActivityTaskPollers: 4,
 	})
-	Register(w, pool, log)
+	Register(w, c, pool, log)
 	return w
 }
 
 // Register puts the workflows and activities on a registry (a worker, or a
 // replayer for tests).
-func Register(r sdkworker.Registry, pool *pgxpool.Pool, log *zap.Logger) {
-	r.RegisterWorkflow(workflows.LeaveWorkflow)
-	(&activities.Activities{Pool: pool, Log: log}).Register(r)
+func Register(r sdkworker.Registry, c client.Client, pool *pgxpool.Pool, log *zap.Logger) {
+	for _, wf := range workflows.All() {
+		r.RegisterWorkflow(wf)
+	}
+	(&activities.Activities{Pool: pool, Log: log, Temporal: c}).Register(r)
 }
