@@ -2,15 +2,58 @@ package activities
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
+	"go.uber.org/zap"
 
+	"zhucun/policy"
+	"zhucun/store"
 	"zhucun/workflows"
 )
 
 // registerRoster registers the roster-change activities.
-func (a *Activities) registerRoster(w worker.Registry) {}
+func (a *Activities) registerRoster(w worker.Registry) {
+	w.RegisterActivityWithOptions(a.ApplyRosterChange, activity.RegisterOptions{Name: workflows.ActivityApplyRoster})
+}
 
-// recordRoster keeps the roster side tables current.
-func recordRoster(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error { return nil }
+// ApplyRosterChange writes a filed change into the ledger. The store keys
+// it by the change id, so a retry after a lost answer changes nothing. A
+// change the ledger contradicts (it moved since the change was recorded)
+// fails without retry, typed ErrConflict, for the workflow to flag.
+func (a *Activities) ApplyRosterChange(ctx context.Context, c workflows.RosterLedgerChange) error {
+	eff, err := policy.ParseDate(c.EffectiveOn)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError(err.Error(), workflows.ErrInvalid, nil)
+	}
+	applied, err := store.New(a.Pool).ApplyRosterChange(ctx, store.RosterChange{
+		ID: c.ID, TeamID: c.TeamID, Change: c.Change, MemberID: c.MemberID,
+		ReplacesMemberID: c.ReplacesMemberID, EffectiveOn: eff,
+	})
+	var rc *store.RosterConflict
+	if errors.As(err, &rc) {
+		return temporal.NewNonRetryableApplicationError(rc.Message, workflows.ErrConflict, nil)
+	}
+	if err != nil {
+		return err
+	}
+	if a.Log != nil {
+		a.Log.Info("roster change applied", zap.String("change", c.ID), zap.String("team", c.TeamID),
+			zap.String("kind", c.Change), zap.Bool("first_time", applied))
+	}
+	return nil
+}
+
+// recordRoster mirrors the workflow's status on the change's ledger row,
+// so SQL over roster_changes sees where each change stands.
+func recordRoster(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
+	rc, err := detailAs[workflows.RosterChange](s)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE roster_changes SET status = $2 WHERE id::text = $1`, rc.ID, rc.Status)
+	return err
+}

@@ -91,10 +91,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		}
 	}
 
-	cfg, err := serverConfig(sqlCfg, host, port)
+	ports, err := loadPorts(o.DataDir, port)
 	if err != nil {
 		return nil, err
 	}
+	cfg := serverConfig(sqlCfg, host, ports)
 	nsCfg, err := sqliteschema.NewNamespaceConfig(clusterName, o.Namespace, false, o.SearchAttributes)
 	if err != nil {
 		return nil, err
@@ -150,6 +151,11 @@ func (s *Server) waitReady(ctx context.Context, sas map[string]enumspb.IndexedVa
 			if err == nil && len(sas) > 0 {
 				_, err = c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: s.ns})
 			}
+			if err == nil {
+				// Matching answers only once the membership ring holds
+				// every service; before that updates would time out.
+				_, err = c.DescribeTaskQueue(ctx, "zhucun-readiness", enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+			}
 			c.Close()
 			if err == nil {
 				return nil
@@ -181,7 +187,10 @@ func frontendHostPort(addr string) (string, int, error) {
 	if _, err := fmt.Sscan(p, &port); err != nil {
 		return "", 0, fmt.Errorf("temporal frontend port %q", p)
 	}
-	return h, port, nil
+	if port == 0 {
+		port, err = freePort()
+	}
+	return h, port, err
 }
 
 func freePort() (int, error) {
@@ -193,35 +202,16 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func serverConfig(sqlCfg *config.SQL, host string, port int) (*config.Config, error) {
-	svc := func(grpcPort int) (config.Service, error) {
-		var err error
-		if grpcPort == 0 {
-			if grpcPort, err = freePort(); err != nil {
-				return config.Service{}, err
-			}
-		}
-		mp, err := freePort()
-		if err != nil {
-			return config.Service{}, err
-		}
-		return config.Service{RPC: config.RPC{GRPCPort: grpcPort, MembershipPort: mp, BindOnIP: host}}, nil
-	}
+func serverConfig(sqlCfg *config.SQL, host string, ports servicePorts) *config.Config {
 	services := map[string]config.Service{}
-	for i, name := range []string{"frontend", "history", "matching", "worker"} {
-		p := 0
+	for i, name := range serviceNames {
+		bind := "127.0.0.1"
 		if i == 0 {
-			p = port
+			bind = host
 		}
-		s, err := svc(p)
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 {
-			s.RPC.BindOnIP = "127.0.0.1"
-		}
-		services[name] = s
+		services[name] = config.Service{RPC: config.RPC{GRPCPort: ports.GRPC[i], MembershipPort: ports.Membership[i], BindOnIP: bind}}
 	}
+	port := ports.GRPC[0]
 	hostPort := net.JoinHostPort(host, fmt.Sprint(port))
 	if host == "0.0.0.0" {
 		hostPort = net.JoinHostPort("127.0.0.1", fmt.Sprint(port))
@@ -256,5 +246,5 @@ func serverConfig(sqlCfg *config.SQL, host string, port int) (*config.Config, er
 			Visibility: config.VisibilityArchivalNamespaceDefaults{State: "disabled"},
 		}},
 		PublicClient: config.PublicClient{HostPort: hostPort},
-	}, nil
+	}
 }

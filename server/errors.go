@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
@@ -108,7 +109,8 @@ func isUnavailable(err error) bool {
 	var conn *pgconn.ConnectError
 	var netErr net.Error
 	var unav *serviceerror.Unavailable
-	return errors.As(err, &conn) || errors.As(err, &netErr) || errors.As(err, &unav) ||
+	var updTimeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	return errors.As(err, &conn) || errors.As(err, &netErr) || errors.As(err, &unav) || errors.As(err, &updTimeout) ||
 		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)
 }
 

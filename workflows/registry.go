@@ -4,5 +4,8 @@ package workflows
 func All() []any {
 	return []any{
 		LeaveWorkflow,
+		AbsenceWorkflow,
+		ReportWorkflow,
+		RosterChangeWorkflow,
 	}
 }

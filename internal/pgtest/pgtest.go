@@ -6,6 +6,7 @@ package pgtest
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -20,39 +21,52 @@ import (
 // DefaultURL is the server the tests use when TEST_DATABASE_URL is unset.
 const DefaultURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 
-// URL returns a URL for a new database named after prefix, created and
-// migrated, and dropped when the test ends.
-func URL(t testing.TB, prefix string) string {
-	t.Helper()
+// Create makes a new empty database named after prefix and returns its URL
+// and a function that drops it.
+func Create(prefix string) (string, func(), error) {
 	base := os.Getenv("TEST_DATABASE_URL")
 	if base == "" {
 		base = DefaultURL
 	}
 	cfg, err := pgx.ParseConfig(base)
 	if err != nil {
-		t.Fatalf("TEST_DATABASE_URL: %v", err)
+		return "", nil, fmt.Errorf("TEST_DATABASE_URL: %w", err)
 	}
 	name := fmt.Sprintf("zt_%s_%d", strings.ReplaceAll(prefix, "-", "_"), time.Now().UnixNano())
 	ctx := context.Background()
 	admin, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		t.Fatalf("PostgreSQL is not reachable (%v): run scripts/ensure-postgres.sh", err)
+		return "", nil, fmt.Errorf("PostgreSQL is not reachable (%v): run scripts/ensure-postgres.sh", err)
 	}
+	defer admin.Close(ctx)
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create test database: %v", err)
+		return "", nil, fmt.Errorf("create test database: %w", err)
 	}
-	admin.Close(ctx)
-	t.Cleanup(func() {
+	drop := func() {
 		c, err := pgx.ConnectConfig(context.Background(), cfg)
 		if err != nil {
 			return
 		}
 		defer c.Close(context.Background())
 		c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	})
-	u := cfg.Copy()
-	u.Database = name
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", u.User, u.Host, u.Port, name)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	return u.String(), drop, nil
+}
+
+// URL is Create for a test: the database is dropped when the test ends.
+func URL(t testing.TB, prefix string) string {
+	t.Helper()
+	u, drop, err := Create(prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	return u
 }
 
 // Pool opens a migrated pool on a fresh database.

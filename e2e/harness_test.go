@@ -1,0 +1,161 @@
+// Package e2e drives zhucun as its users do: over HTTP, against the real
+// embedded Temporal server and a real PostgreSQL database, logged in as the
+// demo accounts. One server is started for the whole package (linking and
+// starting Temporal is the slow part); tests use disjoint demo members.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"zhucun/app"
+	"zhucun/demo"
+	"zhucun/internal/pgtest"
+)
+
+// Harness is the running system under test.
+type Harness struct {
+	URL      string
+	App      *app.App
+	Pool     *pgxpool.Pool
+	Temporal client.Client
+	Config   app.Config
+	DataDir  string
+}
+
+// H is started by TestMain.
+var H *Harness
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	dbURL, drop, err := pgtest.Create("e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer drop()
+	dir, err := os.MkdirTemp("", "zhucun-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	cfg := app.Config{
+		DatabaseURL: dbURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dir,
+		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 100000,
+	}
+	a, err := app.Start(context.Background(), cfg, app.ModeServe, zap.NewNop())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start:", err)
+		return 1
+	}
+	H = &Harness{URL: a.URL, App: a, Pool: a.Pool, Temporal: a.Temporal, Config: cfg, DataDir: dir}
+	code := m.Run()
+	H.App.Stop()
+	return code
+}
+
+// Client is a logged-in demo user.
+type Client struct {
+	Username string
+	Token    string
+	User     map[string]any
+}
+
+var tokens sync.Map // username → *Client, so tests share logins
+
+// Login logs in as a demo account (cached per username).
+func (h *Harness) Login(t testing.TB, username string) *Client {
+	t.Helper()
+	if c, ok := tokens.Load(username); ok {
+		return c.(*Client)
+	}
+	anon := &Client{}
+	body := anon.JSON(t, "POST", "/api/v1/login", map[string]string{"username": username, "password": demo.Password}, 200)
+	c := &Client{Username: username, Token: body["token"].(string), User: body["user"].(map[string]any)}
+	tokens.Store(username, c)
+	return c
+}
+
+// Anonymous is a client without a token.
+func (h *Harness) Anonymous() *Client { return &Client{} }
+
+// Do sends a request; body is JSON-encoded unless it is nil or []byte.
+func (c *Client) Do(t testing.TB, method, path string, body any) (int, []byte) {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequest(method, H.URL+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+// JSON sends a request, fails the test unless the status is want, and
+// decodes the JSON object answered.
+func (c *Client) JSON(t testing.TB, method, path string, body any, want int) map[string]any {
+	t.Helper()
+	status, out := c.Do(t, method, path, body)
+	if status != want {
+		t.Fatalf("%s %s as %q: status %d, want %d: %s", method, path, c.Username, status, want, out)
+	}
+	m := map[string]any{}
+	if len(out) > 0 {
+		if err := json.Unmarshal(out, &m); err != nil {
+			t.Fatalf("%s %s: not a JSON object: %s", method, path, out)
+		}
+	}
+	return m
+}
+
+// items returns a list response's items.
+func items(t testing.TB, m map[string]any) []map[string]any {
+	t.Helper()
+	raw, ok := m["items"].([]any)
+	if !ok {
+		t.Fatalf("no items in %v", m)
+	}
+	out := make([]map[string]any, len(raw))
+	for i, v := range raw {
+		out[i] = v.(map[string]any)
+	}
+	return out
+}
