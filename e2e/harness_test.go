@@ -159,3 +159,22 @@ func items(t testing.TB, m map[string]any) []map[string]any {
 	}
 	return out
 }
+
+// doWithHeader sends a JSON request with one extra header and decodes the
+// answer, whatever its status.
+func doWithHeader(t testing.TB, c *Client, method, path string, body any, key, value string) map[string]any {
+	t.Helper()
+	buf, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, H.URL+path, bytes.NewReader(buf))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	req.Header.Set(key, value)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := map[string]any{}
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return out
+}

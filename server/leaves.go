@@ -418,10 +418,14 @@ func (s *Server) returnLeave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	start, _ := policy.ParseDate(l.StartDate)
+	if s.now().Before(start) {
+		s.fail(w, r, errf(CodeConflict, "the leave has not started yet; withdraw it instead"))
+		return
+	}
 	f := fields{}
 	on, err := policy.ParseDate(req.ReturnedOn)
 	f.check(err == nil, "returned_on", "must be a date YYYY-MM-DD")
-	start, _ := policy.ParseDate(l.StartDate)
 	end, _ := policy.ParseDate(l.EndDate)
 	if len(f) == 0 {
 		f.check(on.After(start), "returned_on", "must be after start_date "+l.StartDate)
