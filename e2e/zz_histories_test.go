@@ -1,0 +1,85 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/worker"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"zhucun/workflows"
+)
+
+// TestHistoriesReplay runs last (file order): it takes the real histories
+// the other tests left on the server, one closed and one open per workflow
+// type, and replays them through the current code. With UPDATE_HISTORIES=1
+// it also saves them to workflows/testdata, where the workflows package's
+// replay test guards every later change against breaking running processes.
+func TestHistoriesReplay(t *testing.T) {
+	ctx := context.Background()
+	resp, err := H.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{PageSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Keep the longest history of each type and state: it covers most.
+	longest := map[string]*historypb.History{}
+	for _, ex := range resp.Executions {
+		if ex.Status == enums.WORKFLOW_EXECUTION_STATUS_FAILED || ex.Status == enums.WORKFLOW_EXECUTION_STATUS_TERMINATED {
+			continue
+		}
+		state := "open"
+		if ex.Status != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			state = "closed"
+		}
+		key := ex.Type.GetName() + "-" + state
+		hist := fetchHistory(t, ex.Execution.WorkflowId, ex.Execution.RunId)
+		if cur, ok := longest[key]; !ok || len(hist.Events) > len(cur.Events) {
+			longest[key] = hist
+		}
+	}
+	replayer := worker.NewWorkflowReplayer()
+	for _, wf := range workflows.All() {
+		replayer.RegisterWorkflow(wf)
+	}
+	n := 0
+	for key, hist := range longest {
+		if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
+			t.Errorf("replay %s: %v", key, err)
+		}
+		n++
+		if os.Getenv("UPDATE_HISTORIES") == "1" {
+			b, _ := protojson.MarshalOptions{Indent: "  "}.Marshal(hist)
+			name := strings.ToLower(key) + ".json"
+			if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", name), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no histories to replay")
+	}
+	for key, h := range longest {
+		fmt.Printf("replayed %s: %d events\n", key, len(h.Events))
+	}
+}
+
+func fetchHistory(t *testing.T, id, run string) *historypb.History {
+	t.Helper()
+	it := H.Temporal.GetWorkflowHistory(context.Background(), id, run, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := &historypb.History{}
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Events = append(h.Events, e)
+	}
+	return h
+}
