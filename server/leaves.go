@@ -86,7 +86,7 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 	}
 	if idemKey != "" {
 		if id, err := s.store.IdempotentProcess(ctx, u.ID, idemKey, "leaves"); err == nil {
-			s.respondLeave(w, r, id, http.StatusOK)
+			s.respondProcess(w, r, id, http.StatusOK)
 			return
 		} else if !errors.Is(err, store.ErrNotFound) {
 			s.fail(w, r, err)
@@ -130,7 +130,7 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if existing != "" { // the same Idempotency-Key won a race
-		s.respondLeave(w, r, existing, http.StatusOK)
+		s.respondProcess(w, r, existing, http.StatusOK)
 		return
 	}
 	leave, err := s.startLeave(ctx, in)
@@ -229,7 +229,8 @@ func (s *Server) leaveFor(r *http.Request) (store.Process, workflows.Leave, erro
 	return p, l, json.Unmarshal(p.Detail, &l)
 }
 
-func (s *Server) respondLeave(w http.ResponseWriter, r *http.Request, id string, status int) {
+// respondProcess answers with a process's resource from the read model.
+func (s *Server) respondProcess(w http.ResponseWriter, r *http.Request, id string, status int) {
 	p, err := s.store.GetProcess(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)

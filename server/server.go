@@ -96,6 +96,7 @@ func (s *Server) Handler() http.Handler {
 			s.policyRoutes(r)
 			s.absenceRoutes(r)
 			s.rosterRoutes(r)
+			r.Get("/members/{id}/record", s.memberRecord)
 		})
 	})
 	return r

@@ -107,11 +107,17 @@ func (s *Store) ReleaseIdempotency(ctx context.Context, userID uuid.UUID, key, r
 // by id; unknown ids are left out.
 func (s *Store) AbsenceDetails(ctx context.Context, ids []string) (map[string]json.RawMessage, error) {
 	out := map[string]json.RawMessage{}
-	if len(ids) == 0 {
+	var uuids []string
+	for _, id := range ids {
+		if looksLikeUUID(id) {
+			uuids = append(uuids, id)
+		}
+	}
+	if len(uuids) == 0 {
 		return out, nil
 	}
 	rows, err := s.Pool.Query(ctx, `SELECT id::text, detail FROM processes
-		WHERE kind = 'absence' AND id::text = ANY($1)`, ids)
+		WHERE kind = 'absence' AND id = ANY($1::uuid[])`, uuids)
 	if err != nil {
 		return nil, fmt.Errorf("absence details: %w", err)
 	}

@@ -44,12 +44,6 @@ const (
 )
 
 // The reminder and overdue notices name the step; core keeps the titles.
-func init() {
-	stepTitles[StepExplanation] = "情况说明"
-	stepTitles[StepSignature] = "单位负责人签字"
-	stepTitles[StepSubmission] = "月度汇总报送"
-}
-
 // AbsenceWorkflowID is the business key of an absence's workflow.
 func AbsenceWorkflowID(id string) string { return "absence/" + id }
 
@@ -240,7 +234,7 @@ func (w *absenceWorkflow) run(ctx workflow.Context) (Absence, error) {
 	// Circulation (通报): the member, the unit head and the county offices.
 	circulated := append([]Party{w.member(), w.in.UnitHead}, w.in.CountyOffices...)
 	w.notify(circulated, "通报：「"+w.subject()+"」查岗发现无故不在岗，请于 "+
-		w.abs.DueAt.Add(-time.Second).Format("2006-01-02")+" 前提交经派出单位负责人签字的情况说明")
+		w.abs.DueAt.Format("2006-01-02 15:04")+" 前提交经派出单位负责人签字的情况说明")
 	w.open(ctx, StepExplanation, []Party{w.member()}, w.timers())
 	w.stateSeq++
 	if err := w.save(ctx); err != nil {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/testsuite"
 
 	"zhucun/policy"
 	"zhucun/workflows"
@@ -57,7 +56,9 @@ func reportInput(t testing.TB, month string) workflows.ReportInput {
 	return in
 }
 
-func explain(text string) workflows.ExplainArgs { return workflows.ExplainArgs{Actor: memberActor, Text: text} }
+func explain(text string) workflows.ExplainArgs {
+	return workflows.ExplainArgs{Actor: memberActor, Text: text}
+}
 
 func signBy(a workflows.Actor) workflows.SignArgs {
 	return workflows.SignArgs{Actor: a, Decision: "sign", Comment: "情况属实"}
@@ -442,7 +443,7 @@ func TestAbsenceInputChecked(t *testing.T) {
 	}
 }
 
-func item(id, status string, signedAt *time.Time, late bool) workflows.ReportItemSignal {
+func absItem(id, status string, signedAt *time.Time, late bool) workflows.ReportItemSignal {
 	return workflows.ReportItemSignal{AbsenceID: id, MemberID: "m-" + id, MemberName: "队员" + id,
 		Status: status, SignedAt: signedAt, Late: late}
 }
@@ -453,21 +454,23 @@ func item(id, status string, signedAt *time.Time, late bool) workflows.ReportIte
 func TestReportSubmittedAndLateCarried(t *testing.T) {
 	h := newAbsHarness(t, at(t, "2026-03-03T11:00"))
 	in := reportInput(t, "2026-03")
-	h.signal(at(t, "2026-03-03T11:01"), item("a1", workflows.AbsenceAwaitingExplanation, nil, false))
-	h.signal(at(t, "2026-03-05T09:00"), item("a2", workflows.AbsenceAwaitingExplanation, nil, false))
-	h.signal(at(t, "2026-03-10T09:00"), item("a1", workflows.AbsenceSigned, ptrTime(at(t, "2026-03-10T09:00")), false))
+	h.signal(at(t, "2026-03-03T11:01"), absItem("a1", workflows.AbsenceAwaitingExplanation, nil, false))
+	h.signal(at(t, "2026-03-05T09:00"), absItem("a2", workflows.AbsenceAwaitingExplanation, nil, false))
+	h.signal(at(t, "2026-03-10T09:00"), absItem("a1", workflows.AbsenceSigned, absPtr(at(t, "2026-03-10T09:00")), false))
 	h.checkReport(at(t, "2026-03-10T10:00"), func(r workflows.AbsenceReport) {
 		if r.Status != workflows.ReportOpen || len(r.Items) != 2 || r.Items[0].Status != workflows.ItemOnTime || r.Items[1].Status != workflows.ItemMissing {
 			t.Errorf("open report: %+v", r)
 		}
 	})
-	submit := func(a workflows.Actor) workflows.ActorArgs { return workflows.ActorArgs{Actor: a, Comment: "本月汇总"} }
+	submit := func(a workflows.Actor) workflows.ActorArgs {
+		return workflows.ActorArgs{Actor: a, Comment: "本月汇总"}
+	}
 	h.reject(at(t, "2026-03-24T09:00"), workflows.ReportSubmit, submit(orgDeptActor), workflows.ErrForbidden)
 	h.reject(at(t, "2026-03-24T09:00"), workflows.ReportSubmit, submit(absOtherBureauAct), workflows.ErrForbidden)
 	h.ok(at(t, "2026-03-24T10:00"), workflows.ReportSubmit, submit(bureauActor))
 	h.reject(at(t, "2026-03-24T11:00"), workflows.ReportSubmit, submit(bureauActor), workflows.ErrConflict)
-	h.signal(at(t, "2026-03-24T12:00"), item("a2", workflows.AbsenceAwaitingSignature, nil, false))
-	h.signal(at(t, "2026-03-26T09:00"), item("a2", workflows.AbsenceSigned, ptrTime(at(t, "2026-03-26T09:00")), true))
+	h.signal(at(t, "2026-03-24T12:00"), absItem("a2", workflows.AbsenceAwaitingSignature, nil, false))
+	h.signal(at(t, "2026-03-26T09:00"), absItem("a2", workflows.AbsenceSigned, absPtr(at(t, "2026-03-26T09:00")), true))
 	h.execute(workflows.ReportWorkflow, in, workflows.KindAbsenceReport)
 
 	r := h.report()
@@ -511,7 +514,7 @@ func TestReportSubmittedAndLateCarried(t *testing.T) {
 func TestReportOverdue(t *testing.T) {
 	h := newAbsHarness(t, at(t, "2026-03-03T11:00"))
 	in := reportInput(t, "2026-03")
-	h.signal(at(t, "2026-03-03T11:01"), item("a1", workflows.AbsenceAwaitingSignature, nil, false))
+	h.signal(at(t, "2026-03-03T11:01"), absItem("a1", workflows.AbsenceAwaitingSignature, nil, false))
 	h.checkReport(at(t, "2026-03-24T23:59"), func(r workflows.AbsenceReport) {
 		if r.Overdue {
 			t.Errorf("overdue before the due instant")
@@ -522,7 +525,7 @@ func TestReportOverdue(t *testing.T) {
 			t.Errorf("at the due instant: status %q overdue %v", r.Status, r.Overdue)
 		}
 	})
-	h.signal(at(t, "2026-03-25T12:00"), item("a1", workflows.AbsenceSigned, ptrTime(at(t, "2026-03-25T12:00")), true))
+	h.signal(at(t, "2026-03-25T12:00"), absItem("a1", workflows.AbsenceSigned, absPtr(at(t, "2026-03-25T12:00")), true))
 	h.ok(at(t, "2026-03-26T09:00"), workflows.ReportSubmit, workflows.ActorArgs{Actor: bureauActor})
 	h.execute(workflows.ReportWorkflow, in, workflows.KindAbsenceReport)
 
@@ -549,7 +552,7 @@ func TestReportCarriedItemIsLate(t *testing.T) {
 	if in.DueAt.Format(time.RFC3339) != "2027-01-25T00:00:00+08:00" {
 		t.Fatalf("January due %v", in.DueAt)
 	}
-	carried := item("a9", workflows.AbsenceSigned, ptrTime(at(t, "2026-12-26T09:00")), false)
+	carried := absItem("a9", workflows.AbsenceSigned, absPtr(at(t, "2026-12-26T09:00")), false)
 	carried.CarriedFrom = "2026-12"
 	h.signal(at(t, "2026-12-26T09:01"), carried)
 	h.checkReport(at(t, "2026-12-26T10:00"), func(r workflows.AbsenceReport) {
@@ -581,6 +584,4 @@ func TestReportSubmittedEmpty(t *testing.T) {
 	}
 }
 
-func ptrTime(t time.Time) *time.Time { return &t }
-
-var _ = testsuite.WorkflowTestSuite{}
+func absPtr(t time.Time) *time.Time { return &t }

@@ -295,6 +295,10 @@ var stepTitles = map[string]string{
 	StepExtensionApproval: "续假审批",
 	StepFiling:            "备案",
 	StepReturn:            "销假",
+	StepExplanation:       "情况说明",
+	StepSignature:         "单位负责人签字",
+	StepSubmission:        "月度汇总报送",
+	StepReport:            "台账上报",
 }
 
 func stepTitle(name string) string {

@@ -62,8 +62,6 @@ const (
 	FlagLedgerConflict = "ledger_conflict"
 )
 
-func init() { stepTitles[StepReport] = "台账上报" }
-
 // RosterChangeWorkflowID is the business key of a roster change's workflow.
 func RosterChangeWorkflowID(id string) string { return "roster-change/" + id }
 
@@ -81,6 +79,7 @@ type RosterChangeInput struct {
 	UnitID             string `json:"unit_id"`
 	ReplacesMemberID   string `json:"replaces_member_id,omitempty"`
 	ReplacesMemberName string `json:"replaces_member_name,omitempty"`
+	ReplacesUnitID     string `json:"replaces_unit_id,omitempty"`
 	EffectiveOn        string `json:"effective_on"`
 	Reason             string `json:"reason"`
 	// Flags and FlagNotes: article 8 findings at record time.
@@ -120,6 +119,7 @@ type RosterChange struct {
 	UnitID             string            `json:"unit_id"`
 	ReplacesMemberID   string            `json:"replaces_member_id"`
 	ReplacesMemberName string            `json:"replaces_member_name"`
+	ReplacesUnitID     string            `json:"replaces_unit_id"`
 	EffectiveOn        string            `json:"effective_on"`
 	Reason             string            `json:"reason"`
 	Status             string            `json:"status"`
@@ -176,7 +176,7 @@ func newRosterWorkflow(ctx workflow.Context, in RosterChangeInput) (*rosterWorkf
 		ID: in.ID, TeamID: in.TeamID, TeamName: in.TeamName, TownshipID: in.TownshipID, CountyID: in.CountyID,
 		Change: in.Change, MemberID: in.MemberID, MemberName: in.MemberName, UnitID: in.UnitID,
 		ReplacesMemberID: in.ReplacesMemberID, ReplacesMemberName: in.ReplacesMemberName,
-		EffectiveOn: in.EffectiveOn, Reason: in.Reason, Status: RosterAwaitingFiling,
+		ReplacesUnitID: in.ReplacesUnitID, EffectiveOn: in.EffectiveOn, Reason: in.Reason, Status: RosterAwaitingFiling,
 		FilingDueAt: in.FilingDueAt, Flags: flags, FlagNotes: notes, PolicyVersion: in.PolicyVersion,
 		RecordedBy: in.RecordedBy, RecordedAt: chinaNow(ctx),
 	}
