@@ -72,7 +72,7 @@ func Start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger) (a *App,
 			return nil, errors.New("api and worker run against an external Temporal: set TEMPORAL_ADDRESS")
 		}
 		a.Engine, err = engine.Start(ctx, engine.Options{DataDir: cfg.DataDir, FrontendAddr: cfg.EmbeddedAddr,
-			Namespace: cfg.Namespace, Log: log})
+			Namespace: cfg.Namespace, Log: log, Synchronous: cfg.Synchronous})
 		if err != nil {
 			return nil, err
 		}

@@ -27,6 +27,8 @@ type Config struct {
 	TokenTTL        time.Duration
 	LoginPerMinute  int
 	Debug           bool
+	// Synchronous is the embedded SQLite's synchronous pragma (default full).
+	Synchronous string
 }
 
 // DefaultDatabaseURL is the local PostgreSQL that scripts/ensure-postgres.sh

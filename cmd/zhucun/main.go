@@ -37,6 +37,7 @@ Usage:
   zhucun demo accounts [--json]  list the demo accounts
   zhucun user add --username U --role R --display-name N [--member-id ...|--unit-id ...|--office-id ...]
   zhucun user passwd --username U    (reads the new password from stdin)
+  zhucun bench [--clients 1,16,64] [--n 300]   front end vs raw Temporal, measured
   zhucun version
 
 Settings come from flags or the environment: DATABASE_URL, TEMPORAL_ADDRESS,
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return demoCmd(rest, stdout)
 	case "user":
 		return userCmd(ctx, rest, stdin, stdout)
+	case "bench":
+		return benchCmd(ctx, rest, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "zhucun", version)
 		return nil

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"zhucun/bench"
+)
+
+// benchCmd: `zhucun bench` prints the front end against raw Temporal.
+func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	db := fs.String("database-url", "postgres://postgres@127.0.0.1:5432/zhucun_bench?sslmode=disable", "a database the run may fill")
+	levels := fs.String("clients", "1,16,64", "client concurrencies")
+	n := fs.Int("n", 300, "processes per level and side")
+	sync := fs.String("synchronous", "full", "embedded SQLite synchronous pragma (full, normal)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var ls []int
+	for _, f := range strings.Split(*levels, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 1 {
+			return fmt.Errorf("--clients: %q is not a number", f)
+		}
+		ls = append(ls, v)
+	}
+	fmt.Fprintf(stdout, "zhucun bench: %d processes per level, SQLite synchronous=%s\n", *n, *sync)
+	_, err := bench.Frontend(ctx, bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync})
+	return err
+}

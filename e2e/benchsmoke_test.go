@@ -1,0 +1,33 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"zhucun/bench"
+	"zhucun/internal/pgtest"
+)
+
+// TestBenchRuns runs `zhucun bench` once with a tiny count so the
+// benchmark cannot rot; the figures themselves are not judged here.
+func TestBenchRuns(t *testing.T) {
+	var out bytes.Buffer
+	rs, err := bench.Frontend(context.Background(), bench.Options{
+		DatabaseURL: pgtest.URL(t, "bench"), Levels: []int{2}, N: 4, Out: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 4 {
+		t.Fatalf("%d series, want 4", len(rs))
+	}
+	for _, r := range rs {
+		if r.Errors > 0 || len(r.Samples) != 4 {
+			t.Errorf("%s: %d errors, %d samples", r.Name, r.Errors, len(r.Samples))
+		}
+	}
+	if !strings.Contains(out.String(), "POST /leaves") {
+		t.Errorf("no table printed:\n%s", out.String())
+	}
+}
