@@ -26,3 +26,10 @@ build:
 vet:
 	@files=$$(gofmt -l .); if [ -n "$$files" ]; then echo "gofmt -w needed on:"; echo "$$files"; exit 1; fi
 	$(GO) vet ./...
+
+# fuzz runs every fuzz target of ./server and ./policy for FUZZTIME each
+# from the committed corpus, as CI does; `make fuzz FUZZTIME=60s` for longer.
+FUZZTIME ?= 3s
+.PHONY: fuzz
+fuzz:
+	FUZZTIME=$(FUZZTIME) bash scripts/fuzz-short.sh

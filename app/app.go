@@ -111,7 +111,7 @@ func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {
 
 func (a *App) listen(cfg Config, log *zap.Logger) error {
 	srv := server.New(server.Config{Pool: a.Pool, Temporal: a.Temporal, Log: log.Named("http"),
-		TokenTTL: cfg.TokenTTL, LoginPerMinute: cfg.LoginPerMinute})
+		TokenTTL: cfg.TokenTTL, LoginPerMinute: cfg.LoginPerMinute, LoginPerUserPerMinute: cfg.LoginPerUserPerMinute})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

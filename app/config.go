@@ -26,7 +26,9 @@ type Config struct {
 	WebhookKind     string
 	TokenTTL        time.Duration
 	LoginPerMinute  int
-	Debug           bool
+	// LoginPerUserPerMinute limits failed logins per username (0: default).
+	LoginPerUserPerMinute int
+	Debug                 bool
 	// Synchronous is the embedded SQLite's synchronous pragma (default full).
 	Synchronous string
 }
@@ -55,6 +57,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.WebhookKind, "webhook-kind", env("ZHUCUN_WEBHOOK_KIND", "wecom"), "wecom or dingtalk (ZHUCUN_WEBHOOK_KIND)")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", 12*time.Hour, "how long a login token lives")
 	fs.IntVar(&c.LoginPerMinute, "login-per-minute", 30, "login attempts allowed per client address per minute")
+	fs.IntVar(&c.LoginPerUserPerMinute, "login-per-user-per-minute", 10, "failed login attempts allowed per username per minute")
 	fs.BoolVar(&c.Debug, "debug", os.Getenv("ZHUCUN_DEBUG") == "1", "debug logging (ZHUCUN_DEBUG=1)")
 }
 

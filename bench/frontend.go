@@ -126,3 +126,22 @@ func (p *product) decide(ctx context.Context, i int) error {
 		map[string]any{"decision": "approve"}, 200)
 	return err
 }
+
+// raw GETs a path and drains the body, failing on anything but 200.
+func (a *api) raw(ctx context.Context, token, path string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", a.base+path, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, _ := io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != 200 {
+		return int(n), fmt.Errorf("GET %s: %d", path, resp.StatusCode)
+	}
+	return int(n), nil
+}

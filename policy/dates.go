@@ -26,8 +26,8 @@ func mustLoadChina() *time.Location {
 // dateLayout is the only textual form of a civil date the system accepts.
 const dateLayout = "2006-01-02"
 
-// ParseDate reads a strict "YYYY-MM-DD" China date and returns its first
-// instant (00:00 China time). Anything else — single-digit fields, signs,
+// ParseDate reads a strict "YYYY-MM-DD" China date, in years MinYear to
+// MaxYear, and returns its first instant (00:00 China time). Anything else — single-digit fields, signs,
 // spaces, impossible days such as 2026-02-30 — is rejected, because a
 // lenient parse of a leave's dates would silently change who approves it.
 func ParseDate(s string) (time.Time, error) {
@@ -46,8 +46,20 @@ func ParseDate(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("date %q: %v", s, err)
 	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return time.Time{}, fmt.Errorf("date %q: the year must be %d to %d", s, MinYear, MaxYear)
+	}
 	return t, nil
 }
+
+// MinYear and MaxYear bound the dates ParseDate accepts. Far dates are
+// never meant, and some would break things: the deadlines after 9999-12-30
+// cannot be written as JSON, and counting working days over millennia
+// takes seconds.
+const (
+	MinYear = 2000
+	MaxYear = 2099
+)
 
 // FormatDate returns the China date ("YYYY-MM-DD") containing the instant
 // t, so an instant stored in UTC still prints as the day the user saw.

@@ -92,6 +92,7 @@ func (s *Server) checkAbsence(req absenceRequest) (time.Time, error) {
 	f.check(err == nil, "found_at", "must be an RFC 3339 instant with an offset")
 	if err == nil {
 		f.check(!found.After(s.now()), "found_at", "must not be in the future")
+		f.check(found.In(policy.China).Year() >= policy.MinYear, "found_at", "must not be before "+itoa(policy.MinYear))
 	}
 	f.check(req.Method == "online" || req.Method == "onsite", "method", "must be online or onsite")
 	checkText(f, "note", req.Note, false)
@@ -303,9 +304,7 @@ func (s *Server) explainAbsence(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := fields{}
-	checkText(f, "text", req.Text, true)
-	if err := f.err(); err != nil {
+	if err := req.check(); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -323,10 +322,7 @@ func (s *Server) signAbsence(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := fields{}
-	f.check(req.Decision == "sign" || req.Decision == "return", "decision", "must be sign or return")
-	checkText(f, "comment", req.Comment, req.Decision == "return")
-	if err := f.err(); err != nil {
+	if err := req.check("sign", "return"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -348,9 +344,7 @@ func (s *Server) closeAbsence(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := fields{}
-	checkText(f, "reason", req.Reason, true)
-	if err := f.err(); err != nil {
+	if err := req.check(); err != nil {
 		s.fail(w, r, err)
 		return
 	}

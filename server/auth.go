@@ -3,9 +3,13 @@ package server
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/go-chi/httprate"
 
 	"zhucun/store"
 )
@@ -50,34 +54,107 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	var req loginRequest
-	if err := decode(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f := fields{}
-	f.check(req.Username != "", "username", "required")
-	f.check(req.Password != "", "password", "required")
-	if err := f.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	u, err := s.store.Authenticate(r.Context(), req.Username, req.Password)
-	if errors.Is(err, store.ErrBadCredentials) {
-		s.fail(w, r, errf(CodeUnauthenticated, "wrong username or password"))
-		return
-	}
+// DefaultLoginPerUserPerMinute is the per-username login limit when
+// Config.LoginPerUserPerMinute is zero.
+const DefaultLoginPerUserPerMinute = 10
+
+// loginAddrKey keys the per-address login limit on the TCP peer (never on a
+// client-supplied header, which an attacker could rotate or pin on a victim);
+// an IPv6 client is one /64.
+func loginAddrKey(r *http.Request) (string, error) {
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		ip = r.RemoteAddr
 	}
-	tok, exp, err := s.store.IssueToken(r.Context(), u.ID, s.tokenTTL)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	return "addr:" + httprate.CanonicalizeIP(ip), nil
+}
+
+// tooManyLogins is the answer of both login limits, in the API's error shape.
+func (s *Server) tooManyLogins(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, errf(CodeRateLimited, "too many login attempts; wait a minute"))
+}
+
+// loginLimitByAddress limits every login attempt from one client address to
+// Config.LoginPerMinute a minute.
+func (s *Server) loginLimitByAddress() func(http.Handler) http.Handler {
+	return httprate.LimitBy(s.cfg.LoginPerMinute, time.Minute, loginAddrKey,
+		httprate.WithLimitHandler(s.tooManyLogins),
+		httprate.WithResponseHeaders(httprate.ResponseHeaders{RetryAfter: "Retry-After"}))
+}
+
+// loginCounter is httprate's in-memory counter that also takes back the
+// attempt of a login that succeeded, and never a past window's (which the
+// in-memory counter would take for a new window and so forget the rest).
+type loginCounter struct {
+	httprate.LimitCounter
+	mu     sync.Mutex
+	latest time.Time
+}
+
+func (c *loginCounter) Increment(key string, window time.Time) error {
+	return c.IncrementBy(key, window, 1)
+}
+
+func (c *loginCounter) IncrementBy(key string, window time.Time, n int) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if window.Before(c.latest) {
+		return nil
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"token": tok, "expires_at": exp.Format(time.RFC3339), "user": u})
+	c.latest = window
+	return c.LimitCounter.IncrementBy(key, window, n)
+}
+
+// loginHandler is POST /login with its per-username limit: every attempt
+// on a username counts against Config.LoginPerUserPerMinute before the
+// password is checked (so parallel guesses are counted too), and a
+// successful login gives its attempt back, so the limit stops guessing
+// without locking out someone who logs in often. An unknown username is
+// limited exactly as a known one: the answers never tell them apart.
+func (s *Server) loginHandler() http.HandlerFunc {
+	perUser := s.cfg.LoginPerUserPerMinute
+	if perUser <= 0 {
+		perUser = DefaultLoginPerUserPerMinute
+	}
+	counter := &loginCounter{LimitCounter: httprate.NewLocalLimitCounter(time.Minute)}
+	// A counter of our own keeps windows on the wall clock's minutes, so
+	// the window an attempt was counted in is known to give it back.
+	limiter := httprate.NewRateLimiter(perUser, time.Minute, httprate.WithLimitCounter(counter),
+		httprate.WithResponseHeaders(httprate.ResponseHeaders{RetryAfter: "Retry-After"}),
+		httprate.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {})) // counted as limited
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req loginRequest
+		if err := decode(r, &req); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := req.check(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		key := "user:" + req.Username
+		window := time.Now().UTC().Truncate(time.Minute)
+		if limiter.OnLimit(w, r, key) {
+			s.tooManyLogins(w, r)
+			return
+		}
+		u, err := s.store.Authenticate(r.Context(), req.Username, req.Password)
+		if errors.Is(err, store.ErrBadCredentials) {
+			s.fail(w, r, errf(CodeUnauthenticated, "wrong username or password"))
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		_ = counter.IncrementBy(key, window, -1) // a success gives its attempt back
+		tok, exp, err := s.store.IssueToken(r.Context(), u.ID, s.tokenTTL)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"token": tok, "expires_at": exp.Format(time.RFC3339), "user": u})
+	}
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

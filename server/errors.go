@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"strings"
+	"syscall"
 
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -111,7 +114,24 @@ func isUnavailable(err error) bool {
 	var unav *serviceerror.Unavailable
 	var updTimeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
 	return errors.As(err, &conn) || errors.As(err, &netErr) || errors.As(err, &unav) || errors.As(err, &updTimeout) ||
-		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)
+		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) || pgConnectionLost(err)
+}
+
+// pgConnectionLost: PostgreSQL went away under a query (the socket closed
+// mid-read, the driver closed the connection) or refuses to serve now
+// (shutting down, starting up, out of connections).
+func pgConnectionLost(err error) bool {
+	if errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return strings.HasPrefix(pg.Code, "08") || // connection_exception
+			pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03" || // admin/crash shutdown, cannot_connect_now
+			pg.Code == "53300" // too_many_connections
+	}
+	return false
 }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {

@@ -1,13 +1,18 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"zhucun/policy"
 )
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -36,8 +41,12 @@ func decode(r *http.Request, v any) error {
 	if !utf8.Valid(body) {
 		return errf(CodeInvalid, "request body is not valid UTF-8")
 	}
-	if len(strings.TrimSpace(string(body))) == 0 {
+	trimmed := strings.TrimSpace(string(body))
+	if len(trimmed) == 0 {
 		return errf(CodeInvalid, "request body is empty; send a JSON object")
+	}
+	if trimmed[0] != '{' {
+		return errf(CodeInvalid, "request body must be a JSON object")
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
@@ -45,18 +54,152 @@ func decode(r *http.Request, v any) error {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &typeErr) && typeErr.Field != "":
-			return fieldErr(map[string]string{typeErr.Field: "must be a " + typeErr.Type.String()})
+			return fieldErr(map[string]string{typeErr.Field: "must be " + describeType(typeErr.Type)})
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			if f == "" {
+				return errf(CodeInvalid, "request body has a field with an empty name")
+			}
 			return fieldErr(map[string]string{f: "unknown field"})
 		default:
 			return errf(CodeInvalid, "request body is not valid JSON: %v", err)
 		}
 	}
-	if dec.More() {
+	// Only white space may follow the object: More() would let a stray
+	// "}" or "]" through.
+	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
 		return errf(CodeInvalid, "request body must hold one JSON object")
 	}
+	if bad := strictStrings(body); bad != nil {
+		return fieldErr(bad)
+	}
 	return nil
+}
+
+// strictStrings names the fields of a syntactically valid JSON body that
+// decoding would silently accept but must not be: a key given twice
+// (encoding/json keeps the last, matching names case-insensitively, while
+// a proxy or log may read the first) and strings holding U+0000, which
+// PostgreSQL cannot store in text or jsonb. Nil when there are none.
+// (Keys are compared as struct fields are matched; no request body is a
+// JSON map whose keys differ only in case.)
+func strictStrings(body []byte) map[string]string {
+	type frame struct {
+		obj, wantKey bool
+		path, key    string // this value's path; the path of the key being read
+		keys         map[string]bool
+	}
+	var stack []*frame
+	top := func() *frame {
+		if len(stack) == 0 {
+			return nil
+		}
+		return stack[len(stack)-1]
+	}
+	// valuePath is the path of the value the next token starts.
+	valuePath := func() string {
+		switch f := top(); {
+		case f == nil:
+			return ""
+		case f.obj:
+			return f.key
+		default:
+			return f.path
+		}
+	}
+	valueDone := func() {
+		if f := top(); f != nil && f.obj {
+			f.wantKey = true
+		}
+	}
+	bad := map[string]string{}
+	set := func(path, msg string) {
+		if path == "" {
+			path = "body"
+		}
+		if _, seen := bad[path]; !seen {
+			bad[path] = msg
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break // io.EOF; syntax errors were reported by Decode
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			if v == '{' || v == '[' {
+				stack = append(stack, &frame{obj: v == '{', wantKey: v == '{', path: valuePath(), keys: map[string]bool{}})
+				continue
+			}
+			stack = stack[:len(stack)-1]
+		case string:
+			if f := top(); f != nil && f.obj && f.wantKey {
+				f.key, f.wantKey = v, false
+				if f.path != "" {
+					f.key = f.path + "." + v
+				}
+				if strings.ContainsRune(v, 0) {
+					set(f.key, "must not contain the NUL character")
+				}
+				k := foldKey(v)
+				if f.keys[k] {
+					set(f.key, "given twice")
+				}
+				f.keys[k] = true
+				continue
+			}
+			if strings.ContainsRune(v, 0) {
+				set(valuePath(), "must not contain the NUL character")
+			}
+		}
+		valueDone()
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return bad
+}
+
+// foldKey maps every name encoding/json would match to one field (it
+// compares names like strings.EqualFold) to one key.
+func foldKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		min := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < min {
+				min = f
+			}
+		}
+		b.WriteRune(min)
+	}
+	return b.String()
+}
+
+// describeType says what a JSON value of Go type t looks like, without
+// Go's own type names.
+func describeType(t reflect.Type) string {
+	if t == reflect.TypeFor[policy.Duration]() {
+		return `a duration such as "24h"`
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer in range"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "a " + t.String()
 }
 
 // fields collects per-field validation messages.

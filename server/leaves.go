@@ -12,7 +12,9 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
 
 	"zhucun/policy"
 	"zhucun/store"
@@ -70,11 +72,8 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := fields{}
-	f.check(req.Kind == "personal" || req.Kind == "sick", "kind", "must be personal or sick")
-	start, end := parseDates(f, req.StartDate, req.EndDate)
-	checkText(f, "reason", req.Reason, true)
-	if err := f.err(); err != nil {
+	start, end, err := req.check()
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -86,7 +85,7 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 	}
 	if idemKey != "" {
 		if id, err := s.store.IdempotentProcess(ctx, u.ID, idemKey, "leaves"); err == nil {
-			s.respondProcess(w, r, id, http.StatusOK)
+			s.respondRepeated(w, r, u.ID, idemKey, id)
 			return
 		} else if !errors.Is(err, store.ErrNotFound) {
 			s.fail(w, r, err)
@@ -130,15 +129,103 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if existing != "" { // the same Idempotency-Key won a race
-		s.respondProcess(w, r, existing, http.StatusOK)
+		s.respondRepeated(w, r, u.ID, idemKey, existing)
 		return
 	}
 	leave, err := s.startLeave(ctx, in)
 	if err != nil {
+		s.releaseIfUnstarted(ctx, id)
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, leave)
+}
+
+// repeatWait bounds how long a repeated submission (same Idempotency-Key)
+// waits for the first one to reach the read model.
+const repeatWait = 25 * time.Second
+
+// respondRepeated answers a repeated submission with the leave the first
+// one created. The first may still be starting its workflow, so this waits
+// (bounded) until the leave is in the read model; if the first failed and
+// gave its key back, the client is told to send it again.
+func (s *Server) respondRepeated(w http.ResponseWriter, r *http.Request, userID uuid.UUID, key, id string) {
+	ctx, cancel := context.WithTimeout(r.Context(), repeatWait)
+	defer cancel()
+	delay := 20 * time.Millisecond
+	for {
+		detail, reserved, err := s.store.IdempotentLeave(ctx, userID, key, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if detail != nil {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusOK)
+			w.Write(detail)
+			return
+		}
+		if !reserved {
+			s.fail(w, r, errf(CodeUnavailable, "the first submission with this Idempotency-Key failed; send it again"))
+			return
+		}
+		select {
+		case <-ctx.Done():
+			s.fail(w, r, errf(CodeUnavailable, "the first submission with this Idempotency-Key is still in progress; try again shortly"))
+			return
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 500*time.Millisecond)
+	}
+}
+
+// releaseRetryFor bounds how long a failed submission keeps asking Temporal
+// whether its workflow started, while Temporal cannot answer.
+const releaseRetryFor = 15 * time.Minute
+
+// releaseIfUnstarted gives back the period and the Idempotency-Key a failed
+// submission reserved, once Temporal confirms its workflow never started,
+// so the member is not blocked by a leave that does not exist. A workflow
+// that did start owns them: its first record writes the leave. While
+// Temporal cannot say (it is down), it keeps asking in the background.
+func (s *Server) releaseIfUnstarted(ctx context.Context, id string) {
+	ctx = context.WithoutCancel(ctx)
+	if s.tryRelease(ctx, id) {
+		return
+	}
+	go func() {
+		delay := time.Second
+		for deadline := time.Now().Add(releaseRetryFor); time.Now().Before(deadline); {
+			time.Sleep(delay)
+			if s.tryRelease(ctx, id) {
+				return
+			}
+			delay = min(2*delay, 5*time.Second)
+		}
+		s.log.Error("leave reservation kept: could not learn whether its workflow started", zap.String("process_id", id))
+	}()
+}
+
+// tryRelease reports whether the reservation is settled: released, or
+// owned by a workflow that exists.
+func (s *Server) tryRelease(ctx context.Context, id string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_, err := s.tc.DescribeWorkflowExecution(ctx, workflows.LeaveWorkflowID(id), "")
+	if err == nil {
+		return true
+	}
+	var nf *serviceerror.NotFound
+	if !errors.As(err, &nf) {
+		s.log.Warn("leave reservation: cannot tell whether the workflow started", zap.String("process_id", id), zap.Error(err))
+		return false
+	}
+	if err := s.store.ReleaseLeave(ctx, id); err != nil {
+		s.log.Warn("leave reservation: release failed", zap.String("process_id", id), zap.Error(err))
+		return false
+	}
+	s.log.Info("leave reservation released: its workflow never started", zap.String("process_id", id))
+	return true
 }
 
 // startLeave starts the workflow and waits for its first record, so the
@@ -172,6 +259,12 @@ func (s *Server) route(ctx context.Context, rules policy.LeaveRules, mc store.Me
 		}
 		cal = policy.NewCalendar(over)
 	}
+	return leaveRoute(rules, cal, mc, start, end)
+}
+
+// leaveRoute is route's pure part: the days under rules and cal, refused
+// beyond MaxDays or when none count, and who approves and gets it on file.
+func leaveRoute(rules policy.LeaveRules, cal policy.Calendar, mc store.MemberContext, start, end time.Time) (workflows.Route, error) {
 	days := policy.CountDays(rules, cal, start, end)
 	if days > rules.MaxDays {
 		return workflows.Route{}, fieldErr(map[string]string{"end_date": "a leave of " + itoa(days) + " days is longer than the maximum of " + itoa(rules.MaxDays)})
@@ -255,18 +348,39 @@ func (s *Server) listLeaves(w http.ResponseWriter, r *http.Request) {
 	s.listKind(w, r, workflows.KindLeave)
 }
 
+// updateWait bounds how long an update waits to be taken and recorded by
+// its workflow (the read model's database may be down, and the workflow
+// then retries its record); it is shorter than the request timeout so the
+// caller is told what happened.
+const updateWait = 20 * time.Second
+
 // updateLeave sends one update to a leave's workflow and answers with the
-// leave as it stands after it.
+// leave as it stands after it. An update the workflow accepted but could
+// not record in time answers 503 saying so: it takes effect once the
+// database is back, and must not be sent again blindly.
 func (s *Server) updateLeave(w http.ResponseWriter, r *http.Request, id, name string, args any) {
-	h, err := s.tc.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{
+	ctx, cancel := context.WithTimeout(r.Context(), updateWait)
+	defer cancel()
+	h, err := s.tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflows.LeaveWorkflowID(id), UpdateName: name, Args: []any{args},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
+		WaitForStage: client.WorkflowUpdateStageAccepted,
 	})
-	var leave workflows.Leave
-	if err == nil {
-		err = h.Get(r.Context(), &leave)
-	}
 	if err != nil {
+		if ctx.Err() != nil {
+			s.log.Warn("update not confirmed in time", zap.String("process_id", id), zap.String("update", name), zap.Error(err))
+			s.fail(w, r, errf(CodeUnavailable, "not confirmed in time: a backing service is slow or down; check the leave before sending it again"))
+			return
+		}
+		s.fail(w, r, s.closedAsConflict(err))
+		return
+	}
+	var leave workflows.Leave
+	if err := h.Get(ctx, &leave); err != nil {
+		if ctx.Err() != nil {
+			s.log.Warn("accepted update not recorded in time", zap.String("process_id", id), zap.String("update", name), zap.Error(err))
+			s.fail(w, r, errf(CodeUnavailable, "accepted, but not recorded yet: a backing service is slow or down; it takes effect when the service is back, so check the leave before sending it again"))
+			return
+		}
 		s.fail(w, r, s.closedAsConflict(err))
 		return
 	}
@@ -289,10 +403,7 @@ func (s *Server) decideLeave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := fields{}
-	f.check(req.Decision == "approve" || req.Decision == "refuse", "decision", "must be approve or refuse")
-	checkText(f, "comment", req.Comment, req.Decision == "refuse")
-	if err := f.err(); err != nil {
+	if err := req.check("approve", "refuse"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -312,9 +423,7 @@ func optionalComment(r *http.Request) (string, error) {
 	if err := decode(r, &req); err != nil {
 		return "", err
 	}
-	f := fields{}
-	checkText(f, "comment", req.Comment, false)
-	return req.Comment, f.err()
+	return req.Comment, req.check()
 }
 
 func (s *Server) fileLeave(w http.ResponseWriter, r *http.Request) {
@@ -364,13 +473,8 @@ func (s *Server) extendLeave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := fields{}
-	start, end := parseDates(f, l.StartDate, req.EndDate)
-	checkText(f, "reason", req.Reason, true)
-	if len(f) == 0 {
-		f.check(policy.FormatDate(end) > l.EndDate, "end_date", "must be after the current end date "+l.EndDate)
-	}
-	if err := f.err(); err != nil {
+	start, end, err := req.check(l.StartDate, l.EndDate)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -419,26 +523,10 @@ func (s *Server) returnLeave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	start, _ := policy.ParseDate(l.StartDate)
-	if s.now().Before(start) {
-		s.fail(w, r, errf(CodeConflict, "the leave has not started yet; withdraw it instead"))
-		return
-	}
-	f := fields{}
-	on, err := policy.ParseDate(req.ReturnedOn)
-	f.check(err == nil, "returned_on", "must be a date YYYY-MM-DD")
-	end, _ := policy.ParseDate(l.EndDate)
-	if len(f) == 0 {
-		f.check(on.After(start), "returned_on", "must be after start_date "+l.StartDate)
-		f.check(!on.After(policy.DayOf(s.now())), "returned_on", "must not be in the future")
-	}
-	if err := f.err(); err != nil {
+	start, on, actualEnd, err := req.check(l.StartDate, l.EndDate, s.now())
+	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	actualEnd := policy.AddDays(on, -1)
-	if actualEnd.After(end) {
-		actualEnd = end
 	}
 	pol, err := s.store.PolicyByRef(r.Context(), l.PolicyVersion)
 	if err != nil {

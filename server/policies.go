@@ -76,12 +76,8 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if bad := body.Rules.Validate(); len(bad) > 0 {
-		out := map[string]string{}
-		for k, v := range bad {
-			out["rules."+k] = v
-		}
-		s.fail(w, r, fieldErr(out))
+	if err := checkRules(body.Rules); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	p, err := s.store.PutPolicy(r.Context(), scope, body.Rules, u.Username)

@@ -80,7 +80,7 @@ func (s *Server) listKind(w http.ResponseWriter, r *http.Request, kind string) {
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
-	items, err := s.store.Inbox(r.Context(), []string{partyOf(userOf(r)).Key()}, 100)
+	items, err := s.store.Inbox(r.Context(), partyOf(userOf(r)).Key(), 100)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -10,7 +10,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/go-chi/httprate"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
@@ -28,7 +27,10 @@ type Config struct {
 	TokenTTL time.Duration
 	// LoginPerMinute limits login attempts per client address.
 	LoginPerMinute int
-	MaxBodyBytes   int64
+	// LoginPerUserPerMinute limits login attempts per username (those that
+	// fail; see loginHandler); zero means DefaultLoginPerUserPerMinute.
+	LoginPerUserPerMinute int
+	MaxBodyBytes          int64
 }
 
 // Server holds the handlers' dependencies.
@@ -73,6 +75,7 @@ func (s *Server) Handler() http.Handler {
 			next.ServeHTTP(w, req)
 		})
 	})
+	r.Use(s.requestText)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) { s.fail(w, req, errf(CodeNotFound, "no such route")) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": Error{Code: "method_not_allowed", Message: "method not allowed"}})
@@ -81,10 +84,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", s.readyz)
 
 	r.Route("/api/v1", func(r chi.Router) {
-		r.With(httprate.Limit(s.cfg.LoginPerMinute, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP),
-			httprate.WithLimitHandler(func(w http.ResponseWriter, req *http.Request) {
-				s.fail(w, req, errf(CodeRateLimited, "too many login attempts; wait a minute"))
-			}))).Post("/login", s.login)
+		r.With(s.loginLimitByAddress()).Post("/login", s.loginHandler())
 		r.Group(func(r chi.Router) {
 			r.Use(s.authenticate)
 			r.Post("/logout", s.logout)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -102,6 +103,43 @@ func (s *Store) IdempotentProcess(ctx context.Context, userID uuid.UUID, key, ro
 		return "", ErrNotFound
 	}
 	return id, err
+}
+
+// IdempotentLeave is what a repeated submission needs to know of the leave
+// its Idempotency-Key reserved: the leave as the read model holds it (nil
+// until the first submission's workflow has recorded it) and whether the
+// key still names that leave (false once a failed first submission gave
+// the reservation back).
+func (s *Store) IdempotentLeave(ctx context.Context, userID uuid.UUID, key, processID string) (detail json.RawMessage, reserved bool, err error) {
+	err = s.Pool.QueryRow(ctx, `SELECT (SELECT detail FROM processes WHERE id = $3::uuid),
+		EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND route = 'leaves' AND process_id = $3::uuid)`,
+		userID, key, processID).Scan(&detail, &reserved)
+	return detail, reserved, err
+}
+
+// ReleaseLeave gives back what ReserveLeave took for a leave whose workflow
+// never started: its period and its Idempotency-Key, in one transaction.
+// A leave the read model already holds is left alone.
+func (s *Store) ReleaseLeave(ctx context.Context, processID string) error {
+	tx, err := s.Pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	var recorded bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM processes WHERE id = $1::uuid)`, processID).Scan(&recorded); err != nil {
+		return err
+	}
+	if recorded {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM leave_periods WHERE process_id = $1::uuid AND status = 'pending'`, processID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE process_id = $1::uuid AND route = 'leaves'`, processID); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
 }
 
 // PolicyByRef loads a policy version by its ref ("city@1").

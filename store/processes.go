@@ -128,6 +128,67 @@ func (w *where) sql() string {
 // ListProcesses answers GET /processes within a scope, newest first, paged
 // by an opaque cursor.
 func (s *Store) ListProcesses(ctx context.Context, sc Scope, f ProcessFilter) ([]Process, string, error) {
+	q, args, limit, err := listQuery(sc, f)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.Pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	out := []Process{}
+	for rows.Next() {
+		p, err := scanProcess(rows, f.WithDetail)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = encodeCursor(last.OpenedAt, last.ID)
+	}
+	return out, next, nil
+}
+
+// ExplainListProcesses shows the plan of a list query, for the benchmarks.
+func (s *Store) ExplainListProcesses(ctx context.Context, sc Scope, f ProcessFilter) (string, error) {
+	q, args, _, err := listQuery(sc, f)
+	if err != nil {
+		return "", err
+	}
+	return s.explain(ctx, q, args...)
+}
+
+// ExplainInbox shows the plan of the inbox query.
+func (s *Store) ExplainInbox(ctx context.Context, party string) (string, error) {
+	return s.explain(ctx, sqlInbox, party, 100)
+}
+
+func (s *Store) explain(ctx context.Context, q string, args ...any) (string, error) {
+	rows, err := s.Pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+q, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return "", err
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String(), rows.Err()
+}
+
+func listQuery(sc Scope, f ProcessFilter) (string, []any, int, error) {
 	var w where
 	w.scope(sc)
 	if f.Kind != "" {
@@ -157,7 +218,7 @@ func (s *Store) ListProcesses(ctx context.Context, sc Scope, f ProcessFilter) ([
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
-			return nil, "", err
+			return "", nil, 0, err
 		}
 		w.args = append(w.args, at, id)
 		w.conds = append(w.conds, fmt.Sprintf("(opened_at, id) < ($%d, $%d)", len(w.args)-1, len(w.args)))
@@ -171,29 +232,7 @@ func (s *Store) ListProcesses(ctx context.Context, sc Scope, f ProcessFilter) ([
 		cols += ", detail"
 	}
 	q := `SELECT ` + cols + ` FROM processes` + w.sql() + fmt.Sprintf(` ORDER BY opened_at DESC, id DESC LIMIT %d`, limit+1)
-	rows, err := s.Pool.Query(ctx, q, w.args...)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	out := []Process{}
-	for rows.Next() {
-		p, err := scanProcess(rows, f.WithDetail)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
-		next = encodeCursor(last.OpenedAt, last.ID)
-	}
-	return out, next, nil
+	return q, w.args, limit, nil
 }
 
 // InboxItem is a process waiting on the caller, with the step it waits at.
@@ -203,16 +242,19 @@ type InboxItem struct {
 	Escalated   bool   `json:"escalated"`
 }
 
-// Inbox lists what waits on any of the parties, soonest due first.
-func (s *Store) Inbox(ctx context.Context, parties []string, limit int) ([]InboxItem, error) {
+const sqlInbox = `SELECT p.id, p.kind, p.subject, COALESCE(p.member_id,''), p.county_id, COALESCE(p.township_id,''),
+		COALESCE(p.unit_id,''), p.status, p.step, p.waiting_on, p.due_at, p.overdue, p.opened_at, p.closed_at, w.step, w.escalated
+		FROM process_waiting w JOIN processes p ON p.id = w.process_id
+		WHERE w.party = $1
+		ORDER BY w.due_at ASC NULLS LAST LIMIT $2`
+
+// Inbox lists what waits on a party, soonest due first: one party, so the
+// (party, due_at) index yields rows in order and the limit stops the scan.
+func (s *Store) Inbox(ctx context.Context, party string, limit int) ([]InboxItem, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 100
 	}
-	rows, err := s.Pool.Query(ctx, `SELECT p.id, p.kind, p.subject, COALESCE(p.member_id,''), p.county_id, COALESCE(p.township_id,''),
-		COALESCE(p.unit_id,''), p.status, p.step, p.waiting_on, p.due_at, p.overdue, p.opened_at, p.closed_at, w.step, w.escalated
-		FROM process_waiting w JOIN processes p ON p.id = w.process_id
-		WHERE w.party = ANY($1)
-		ORDER BY w.due_at ASC NULLS LAST, p.opened_at LIMIT $2`, parties, limit)
+	rows, err := s.Pool.Query(ctx, sqlInbox, party, limit)
 	if err != nil {
 		return nil, err
 	}

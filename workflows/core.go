@@ -240,9 +240,14 @@ func (c *core) snapshot(status string, detail any) Snapshot {
 // an update's caller reads its own write.
 func (c *core) record(ctx workflow.Context, status string, detail any) error {
 	snap := c.snapshot(status, detail)
+	// The SDK takes a local activity's StartToClose as its ScheduleToClose
+	// when none is set, which would end the retries after ~15 s and fail an
+	// update whose decision the workflow has already taken. Each attempt
+	// has 30 s; the retries go on while the database is away.
 	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy:         recordRetry,
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 10 * 365 * 24 * time.Hour,
+		RetryPolicy:            recordRetry,
 	})
 	return workflow.ExecuteLocalActivity(lctx, ActivityRecord, snap).Get(ctx, nil)
 }

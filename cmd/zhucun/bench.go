@@ -11,8 +11,12 @@ import (
 	"zhucun/bench"
 )
 
-// benchCmd: `zhucun bench` prints the front end against raw Temporal.
+// benchCmd: `zhucun bench` prints the front end against raw Temporal;
+// `zhucun bench scale` the read model at national scale.
 func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "scale" {
+		return benchScale(ctx, args[1:], stdout)
+	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	db := fs.String("database-url", "postgres://postgres@127.0.0.1:5432/zhucun_bench?sslmode=disable", "a database the run may fill")
 	levels := fs.String("clients", "1,16,64", "client concurrencies")
@@ -31,5 +35,20 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "zhucun bench: %d processes per level, SQLite synchronous=%s\n", *n, *sync)
 	_, err := bench.Frontend(ctx, bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync})
+	return err
+}
+
+func benchScale(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench scale", flag.ContinueOnError)
+	o := bench.ScaleOptions{Out: stdout}
+	fs.StringVar(&o.DatabaseURL, "database-url", "postgres://postgres@127.0.0.1:5432/zhucun_scale?sslmode=disable", "a database of its own, filled once")
+	fs.IntVar(&o.Members, "members", 560000, "village-resident cadres")
+	fs.IntVar(&o.Processes, "processes", 1000000, "processes in the read model")
+	fs.IntVar(&o.BigCounty, "big-county", 2000, "members of the county whose report and ledger are read")
+	fs.IntVar(&o.Requests, "requests", 200, "requests per measured list")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	_, err := bench.Scale(ctx, o)
 	return err
 }
