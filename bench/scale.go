@@ -108,8 +108,8 @@ func generate(ctx context.Context, pool *pgxpool.Pool, o ScaleOptions) error {
 	if !regexp.MustCompile(`^[0-9a-f-]{36}$`).MatchString(report) {
 		return fmt.Errorf("report id %q", report)
 	}
-	sql := strings.NewReplacer(":members", strconv.Itoa(o.Members), ":processes", strconv.Itoa(o.Processes),
-		":big", strconv.Itoa(o.BigCounty), ":month", "'"+scaleMonth+"'", ":report", "'"+report+"'").Replace(scaleSQL)
+	sql := strings.NewReplacer("{{members}}", strconv.Itoa(o.Members), "{{processes}}", strconv.Itoa(o.Processes),
+		"{{big}}", strconv.Itoa(o.BigCounty), "{{month}}", "'"+scaleMonth+"'", "{{report}}", "'"+report+"'").Replace(scaleSQL)
 	t0 := time.Now()
 	if _, err := pool.Exec(ctx, sql); err != nil {
 		return fmt.Errorf("generate: %w", err)

@@ -1,15 +1,15 @@
 -- The synthetic national organisation and read model for `zhucun bench
--- scale`. Parameters: :members, :processes, :big (members of county c0,
--- the big county), :month (the report month, a quoted literal) and :report
+-- scale`. Parameters: {{members}}, {{processes}}, {{big}} (members of county c0,
+-- the big county), {{month}} (the report month, a quoted literal) and {{report}}
 -- (the report's id, quoted).
--- Members are laid out in contiguous ranges: c0 holds the first :big, every
+-- Members are laid out in contiguous ranges: c0 holds the first {{big}}, every
 -- other county 200; teams of 4, villages of one team, townships of 10 teams.
 
 CREATE TEMP TABLE gen_members AS
 SELECT n, 'm' || n AS id,
-       CASE WHEN n <= :big THEN 0 ELSE 1 + (n - :big - 1) / 200 END AS c,
+       CASE WHEN n <= {{big}} THEN 0 ELSE 1 + (n - {{big}} - 1) / 200 END AS c,
        (n - 1) / 4 AS team
-FROM generate_series(1, :members) n;
+FROM generate_series(1, {{members}}) n;
 
 INSERT INTO cities VALUES ('bench', '基准市') ON CONFLICT DO NOTHING;
 INSERT INTO counties (id, city_id, name)
@@ -44,8 +44,8 @@ SELECT i, md5('bench' || i)::uuid AS id, m.id AS member_id, m.c, m.team,
        i % 100 < 15 AS open, i % 100 < 5 AS overdue,
        now() - make_interval(hours => (i % 8760)) AS opened_at,
        now() + make_interval(hours => (i % 720) - 240) AS due_at
-FROM generate_series(1, :processes) i
-JOIN gen_members m ON m.n = 1 + (i::bigint * 7919) % :members;
+FROM generate_series(1, {{processes}}) i
+JOIN gen_members m ON m.n = 1 + (i::bigint * 7919) % {{members}};
 
 INSERT INTO processes (id, workflow_id, kind, subject, member_id, county_id, township_id, unit_id,
     status, step, waiting_on, due_at, overdue, opened_at, closed_at, version, steps, detail)
@@ -61,7 +61,7 @@ SELECT id, kind || '/' || id, kind, member_id, member_id, 'c' || c, 'tw' || (tea
     jsonb_build_object('id', id, 'member_id', member_id, 'member_name', '队员', 'unit_id', 'u' || c,
         'unit_name', '派出单位' || c, 'team_id', 't' || team, 'team_name', '工作队' || team,
         'village_name', '村' || team, 'township_id', 'tw' || (team / 10), 'township_name', '乡镇' || (team / 10),
-        'county_id', 'c' || c, 'found_at', opened_at, 'method', 'onsite', 'cycle_month', :month,
+        'county_id', 'c' || c, 'found_at', opened_at, 'method', 'onsite', 'cycle_month', {{month}},
         'status', CASE WHEN open THEN 'awaiting_signature' ELSE 'signed' END,
         'explanations', jsonb_build_array(jsonb_build_object('text', repeat('情况说明', 20), 'written_at', opened_at)),
         'signed_by', CASE WHEN open THEN '' ELSE '负责人' || c END,
@@ -76,8 +76,8 @@ SELECT id, 'member:' || member_id, 'return', due_at, false FROM gen_processes WH
 
 -- The big county's monthly report lists every absence of c0.
 INSERT INTO processes (id, workflow_id, kind, subject, county_id, status, step, waiting_on, opened_at, version, detail)
-SELECT :report::uuid, 'monthly-report/c0/' || :month, 'absence_report', 'c0', 'c0', 'open', 'submission', '[]', now(), 1,
-    jsonb_build_object('id', :report, 'county_id', 'c0', 'county_name', '县0', 'month', :month, 'status', 'open',
+SELECT {{report}}::uuid, 'monthly-report/c0/' || {{month}}, 'absence_report', 'c0', 'c0', 'open', 'submission', '[]', now(), 1,
+    jsonb_build_object('id', {{report}}, 'county_id', 'c0', 'county_name', '县0', 'month', {{month}}, 'status', 'open',
         'due_at', now(), 'items', COALESCE(jsonb_agg(jsonb_build_object('absence_id', id, 'member_id', member_id,
         'member_name', '队员', 'status', CASE WHEN open THEN 'missing' ELSE 'on_time' END,
         'absence_status', CASE WHEN open THEN 'awaiting_signature' ELSE 'signed' END)), '[]'), 'steps', '[]'::jsonb)

@@ -31,3 +31,24 @@ func TestBenchRuns(t *testing.T) {
 		t.Errorf("no table printed:\n%s", out.String())
 	}
 }
+
+// TestBenchScaleRuns fills a tiny synthetic read model and measures it, so
+// `zhucun bench scale` cannot rot.
+func TestBenchScaleRuns(t *testing.T) {
+	var out bytes.Buffer
+	rs, err := bench.Scale(context.Background(), bench.ScaleOptions{
+		DatabaseURL: pgtest.URL(t, "scale"), Members: 4000, Processes: 3000, BigCounty: 400, Requests: 5, Out: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Errors > 0 || len(r.Samples) == 0 {
+			t.Errorf("%s: %d errors, %d samples", r.Name, r.Errors, len(r.Samples))
+		}
+	}
+	for _, want := range []string{"plan: GET /inbox", "size: database"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in:\n%s", want, out.String())
+		}
+	}
+}
