@@ -9,8 +9,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"zhucun/policy"
@@ -158,20 +156,9 @@ func (s *Server) leaveConflict(ctx context.Context, member string, found time.Ti
 // startAbsence starts the workflow and waits for its first record, so the
 // recorder can read the absence at once.
 func (s *Server) startAbsence(ctx context.Context, in workflows.AbsenceInput) (workflows.Absence, error) {
-	op := s.tc.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID: workflows.AbsenceWorkflowID(in.ID), TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.AbsenceWorkflow, in)
-	h, err := s.tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: workflows.AbsenceRecorded, WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
 	var ab workflows.Absence
-	if err == nil {
-		err = h.Get(ctx, &ab)
-	}
+	err := s.startWith(ctx, client.StartWorkflowOptions{ID: workflows.AbsenceWorkflowID(in.ID)},
+		workflows.AbsenceWorkflow, in, workflows.AbsenceRecorded, nil, &ab)
 	return ab, err
 }
 
@@ -270,23 +257,9 @@ func (s *Server) listAbsences(w http.ResponseWriter, r *http.Request) {
 
 // updateAbsence sends one update and answers with the absence after it.
 func (s *Server) updateAbsence(w http.ResponseWriter, r *http.Request, ab workflows.Absence, name string, args any) {
-	h, err := s.tc.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{
-		WorkflowID: workflows.AbsenceWorkflowID(ab.ID), UpdateName: name, Args: []any{args},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
 	var out workflows.Absence
-	if err == nil {
-		err = h.Get(r.Context(), &out)
-	}
-	var nf *serviceerror.NotFound
-	if errors.As(err, &nf) { // the workflow has ended: signed or closed
-		err = errf(CodeConflict, "this absence is %s already; nothing more can be done", ab.Status)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.send(w, r, workflows.AbsenceWorkflowID(ab.ID), name, args, &out,
+		"this absence is "+ab.Status+" already; nothing more can be done")
 }
 
 type explanationRequest struct {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
@@ -231,20 +230,9 @@ func (s *Server) tryRelease(ctx context.Context, id string) bool {
 // startLeave starts the workflow and waits for its first record, so the
 // caller can read the leave at once.
 func (s *Server) startLeave(ctx context.Context, in workflows.LeaveInput) (workflows.Leave, error) {
-	op := s.tc.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID: workflows.LeaveWorkflowID(in.ID), TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.LeaveWorkflow, in)
-	h, err := s.tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: workflows.LeaveSubmitted, WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
 	var leave workflows.Leave
-	if err == nil {
-		err = h.Get(ctx, &leave)
-	}
+	err := s.startWith(ctx, client.StartWorkflowOptions{ID: workflows.LeaveWorkflowID(in.ID)},
+		workflows.LeaveWorkflow, in, workflows.LeaveSubmitted, nil, &leave)
 	return leave, err
 }
 
@@ -348,43 +336,9 @@ func (s *Server) listLeaves(w http.ResponseWriter, r *http.Request) {
 	s.listKind(w, r, workflows.KindLeave)
 }
 
-// updateWait bounds how long an update waits to be taken and recorded by
-// its workflow (the read model's database may be down, and the workflow
-// then retries its record); it is shorter than the request timeout so the
-// caller is told what happened.
-const updateWait = 20 * time.Second
-
-// updateLeave sends one update to a leave's workflow and answers with the
-// leave as it stands after it. An update the workflow accepted but could
-// not record in time answers 503 saying so: it takes effect once the
-// database is back, and must not be sent again blindly.
 func (s *Server) updateLeave(w http.ResponseWriter, r *http.Request, id, name string, args any) {
-	ctx, cancel := context.WithTimeout(r.Context(), updateWait)
-	defer cancel()
-	h, err := s.tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.LeaveWorkflowID(id), UpdateName: name, Args: []any{args},
-		WaitForStage: client.WorkflowUpdateStageAccepted,
-	})
-	if err != nil {
-		if ctx.Err() != nil {
-			s.log.Warn("update not confirmed in time", zap.String("process_id", id), zap.String("update", name), zap.Error(err))
-			s.fail(w, r, errf(CodeUnavailable, "not confirmed in time: a backing service is slow or down; check the leave before sending it again"))
-			return
-		}
-		s.fail(w, r, s.closedAsConflict(err))
-		return
-	}
 	var leave workflows.Leave
-	if err := h.Get(ctx, &leave); err != nil {
-		if ctx.Err() != nil {
-			s.log.Warn("accepted update not recorded in time", zap.String("process_id", id), zap.String("update", name), zap.Error(err))
-			s.fail(w, r, errf(CodeUnavailable, "accepted, but not recorded yet: a backing service is slow or down; it takes effect when the service is back, so check the leave before sending it again"))
-			return
-		}
-		s.fail(w, r, s.closedAsConflict(err))
-		return
-	}
-	writeJSON(w, http.StatusOK, leave)
+	s.send(w, r, workflows.LeaveWorkflowID(id), name, args, &leave, "this leave is closed")
 }
 
 type decisionRequest struct {

@@ -2,13 +2,11 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"go.temporal.io/api/serviceerror"
 
 	"zhucun/store"
 	"zhucun/workflows"
@@ -106,12 +104,3 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": events, "next": ""})
 }
 
-// closedAsConflict: an update to a finished workflow is a wrong-state
-// request (409), not an unknown process, since the read model knows it.
-func (s *Server) closedAsConflict(err error) error {
-	var nf *serviceerror.NotFound
-	if errors.As(err, &nf) {
-		return errf(CodeConflict, "this process is closed")
-	}
-	return err
-}

@@ -192,21 +192,11 @@ func (s *Server) submitAbsenceReport(w http.ResponseWriter, r *http.Request) {
 // startSubmit sends the submit update, starting the report if it is not
 // running; a report that has ended was submitted long ago.
 func (s *Server) startSubmit(ctx context.Context, in workflows.ReportInput, args workflows.ActorArgs) (workflows.AbsenceReport, error) {
-	op := s.tc.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID: workflows.ReportWorkflowID(in.CountyID, in.Month), TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.ReportWorkflow, in)
-	h, err := s.tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: workflows.ReportSubmit, Args: []any{args}, WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
 	var rep workflows.AbsenceReport
-	if err == nil {
-		err = h.Get(ctx, &rep)
-	}
+	err := s.startWith(ctx, client.StartWorkflowOptions{
+		ID:                    workflows.ReportWorkflowID(in.CountyID, in.Month),
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.ReportWorkflow, in, workflows.ReportSubmit, []any{args}, &rep)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		err = errf(CodeConflict, "the %s report of %s was submitted already", in.Month, in.CountyID)

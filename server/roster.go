@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
@@ -259,20 +258,9 @@ func rosterFlags(f store.RosterFacts, r policy.RosterRules) ([]string, map[strin
 // startRoster starts the workflow and waits for its first record, so the
 // recorder can read the change at once.
 func (s *Server) startRoster(ctx context.Context, in workflows.RosterChangeInput) (workflows.RosterChange, error) {
-	op := s.tc.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID: workflows.RosterChangeWorkflowID(in.ID), TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.RosterChangeWorkflow, in)
-	h, err := s.tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: workflows.RosterRecorded, WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
 	var rc workflows.RosterChange
-	if err == nil {
-		err = h.Get(ctx, &rc)
-	}
+	err := s.startWith(ctx, client.StartWorkflowOptions{ID: workflows.RosterChangeWorkflowID(in.ID)},
+		workflows.RosterChangeWorkflow, in, workflows.RosterRecorded, nil, &rc)
 	return rc, err
 }
 
@@ -350,20 +338,9 @@ func (s *Server) rosterUpdate(w http.ResponseWriter, r *http.Request, name strin
 		s.fail(w, r, err)
 		return
 	}
-	h, err := s.tc.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{
-		WorkflowID: workflows.RosterChangeWorkflowID(p.ID), UpdateName: name,
-		Args:         []any{workflows.ActorArgs{Actor: actorOf(userOf(r)), Comment: comment}},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
 	var rc workflows.RosterChange
-	if err == nil {
-		err = h.Get(r.Context(), &rc)
-	}
-	if err != nil {
-		s.fail(w, r, s.closedAsConflict(err))
-		return
-	}
-	writeJSON(w, http.StatusOK, rc)
+	s.send(w, r, workflows.RosterChangeWorkflowID(p.ID), name,
+		workflows.ActorArgs{Actor: actorOf(userOf(r)), Comment: comment}, &rc, "this roster change is closed")
 }
 
 // dateParam reads a China date query parameter, today by default.
