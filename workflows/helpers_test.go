@@ -133,21 +133,26 @@ func returnOn(on, actualEnd string, days int) workflows.ReturnArgs {
 
 // harness runs one leave workflow in the test environment, with an
 // in-memory read model and updates scheduled at chosen instants.
-type harness struct {
+// recording holds what a test's fake recorder received; both process
+// harnesses read it the same way.
+type recording struct {
 	t     *testing.T
+	mu    sync.Mutex
+	snaps []workflows.Snapshot
+}
+
+type harness struct {
+	recording
 	suite testsuite.WorkflowTestSuite
 	env   *testsuite.TestWorkflowEnvironment
 	start time.Time
-
-	mu    sync.Mutex
-	snaps []workflows.Snapshot
 
 	nextID  int
 	pending map[string]string // update id -> description, until its outcome arrives
 }
 
 func newHarness(t *testing.T, submittedAt time.Time) *harness {
-	h := &harness{t: t, start: submittedAt, pending: map[string]string{}}
+	h := &harness{recording: recording{t: t}, start: submittedAt, pending: map[string]string{}}
 	h.env = h.suite.NewTestWorkflowEnvironment()
 	h.env.SetStartTime(submittedAt)
 	h.env.RegisterWorkflow(workflows.LeaveWorkflow)
@@ -314,13 +319,13 @@ func (h *harness) cancelled() {
 	}
 }
 
-func (h *harness) snapshots() []workflows.Snapshot {
+func (h *recording) snapshots() []workflows.Snapshot {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return append([]workflows.Snapshot(nil), h.snaps...)
 }
 
-func (h *harness) last() workflows.Snapshot {
+func (h *recording) last() workflows.Snapshot {
 	s := h.snapshots()
 	if len(s) == 0 {
 		h.t.Fatalf("nothing recorded")
@@ -329,7 +334,7 @@ func (h *harness) last() workflows.Snapshot {
 }
 
 // events is the whole timeline as the read model received it.
-func (h *harness) events() []workflows.Event {
+func (h *recording) events() []workflows.Event {
 	var out []workflows.Event
 	for _, s := range h.snapshots() {
 		out = append(out, s.Events...)
@@ -337,7 +342,7 @@ func (h *harness) events() []workflows.Event {
 	return out
 }
 
-func (h *harness) actions() []string {
+func (h *recording) actions() []string {
 	var out []string
 	for _, e := range h.events() {
 		out = append(out, e.Action)
@@ -346,7 +351,7 @@ func (h *harness) actions() []string {
 }
 
 // eventsOf are the events of one action (and step, unless empty).
-func (h *harness) eventsOf(action, step string) []workflows.Event {
+func (h *recording) eventsOf(action, step string) []workflows.Event {
 	var out []workflows.Event
 	for _, e := range h.events() {
 		if e.Action == action && (step == "" || e.Step == step) {
@@ -356,7 +361,7 @@ func (h *harness) eventsOf(action, step string) []workflows.Event {
 	return out
 }
 
-func (h *harness) notices() []workflows.Notice {
+func (h *recording) notices() []workflows.Notice {
 	var out []workflows.Notice
 	for _, s := range h.snapshots() {
 		out = append(out, s.Notices...)

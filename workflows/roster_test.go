@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -43,13 +42,11 @@ func rosterInput(t testing.TB, effective string) workflows.RosterChangeInput {
 // rosterHarness runs one roster change in the test environment with an
 // in-memory read model and ledger.
 type rosterHarness struct {
-	t     *testing.T
+	recording
 	suite testsuite.WorkflowTestSuite
 	env   *testsuite.TestWorkflowEnvironment
 	start time.Time
 
-	mu      sync.Mutex
-	snaps   []workflows.Snapshot
 	applied []workflows.RosterLedgerChange
 	calls   int
 	// applyErr, if set, answers the n-th (1-based) ledger call.
@@ -60,7 +57,7 @@ type rosterHarness struct {
 }
 
 func newRosterHarness(t *testing.T, recordedAt time.Time) *rosterHarness {
-	h := &rosterHarness{t: t, start: recordedAt, pending: map[string]string{}}
+	h := &rosterHarness{recording: recording{t: t}, start: recordedAt, pending: map[string]string{}}
 	h.env = h.suite.NewTestWorkflowEnvironment()
 	h.env.SetStartTime(recordedAt)
 	h.env.RegisterWorkflow(workflows.RosterChangeWorkflow)
@@ -196,54 +193,6 @@ func (h *rosterHarness) result() workflows.RosterChange {
 		h.t.Fatalf("workflow result: %v", err)
 	}
 	return rc
-}
-
-func (h *rosterHarness) snapshots() []workflows.Snapshot {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]workflows.Snapshot(nil), h.snaps...)
-}
-
-func (h *rosterHarness) last() workflows.Snapshot {
-	s := h.snapshots()
-	if len(s) == 0 {
-		h.t.Fatalf("nothing recorded")
-	}
-	return s[len(s)-1]
-}
-
-func (h *rosterHarness) events() []workflows.Event {
-	var out []workflows.Event
-	for _, s := range h.snapshots() {
-		out = append(out, s.Events...)
-	}
-	return out
-}
-
-func (h *rosterHarness) actions() []string {
-	var out []string
-	for _, e := range h.events() {
-		out = append(out, e.Action)
-	}
-	return out
-}
-
-func (h *rosterHarness) eventsOf(action, step string) []workflows.Event {
-	var out []workflows.Event
-	for _, e := range h.events() {
-		if e.Action == action && (step == "" || e.Step == step) {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-func (h *rosterHarness) notices() []workflows.Notice {
-	var out []workflows.Notice
-	for _, s := range h.snapshots() {
-		out = append(out, s.Notices...)
-	}
-	return out
 }
 
 func (h *rosterHarness) ledger() []workflows.RosterLedgerChange {
