@@ -47,48 +47,59 @@ type App struct {
 }
 
 // Start brings up the parts of mode and returns once they serve.
-func Start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger) (a *App, err error) {
-	a = &App{log: log}
-	defer func() {
-		if err != nil {
-			a.Stop()
-		}
-	}()
-	if a.Pool, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
+func Start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger) (*App, error) {
+	a := &App{log: log}
+	if err := a.start(ctx, cfg, mode, log); err != nil {
+		a.Stop() // whatever did start
 		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger) (err error) {
+	if a.Pool, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
+		return err
 	}
 	st := store.New(a.Pool)
 	if err = st.EnsureDefaultPolicy(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	if cfg.Demo {
 		if err = demo.Seed(ctx, a.Pool); err != nil {
-			return nil, fmt.Errorf("demo organisation: %w", err)
+			return fmt.Errorf("demo organisation: %w", err)
 		}
 	}
 	hostPort := cfg.TemporalAddress
 	if hostPort == "" {
 		if !(mode.API && mode.Worker) {
-			return nil, errors.New("api and worker run against an external Temporal: set TEMPORAL_ADDRESS")
+			return errors.New("api and worker run against an external Temporal: set TEMPORAL_ADDRESS")
 		}
-		a.Engine, err = engine.Start(ctx, engine.Options{DataDir: cfg.DataDir, FrontendAddr: cfg.EmbeddedAddr,
-			Namespace: cfg.Namespace, Log: log, Synchronous: cfg.Synchronous})
+		eo := engine.Options{DataDir: cfg.DataDir, FrontendAddr: cfg.EmbeddedAddr,
+			Namespace: cfg.Namespace, Log: log, Synchronous: cfg.Synchronous}
+		switch cfg.TemporalStore {
+		case "", "sqlite":
+		case "postgres":
+			eo.PostgresURL, eo.HistoryShards = cfg.DatabaseURL, cfg.HistoryShards
+		default:
+			return fmt.Errorf("--temporal-store %q: must be sqlite or postgres", cfg.TemporalStore)
+		}
+		a.Engine, err = engine.Start(ctx, eo)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		hostPort = a.Engine.HostPort()
 	}
 	a.Temporal, err = client.Dial(client.Options{HostPort: hostPort, Namespace: cfg.Namespace,
 		Logger: engine.SDKLogger(log.Named("sdk").WithOptions(zap.IncreaseLevel(zap.WarnLevel)))})
 	if err != nil {
-		return nil, fmt.Errorf("temporal at %s: %w", hostPort, err)
+		return fmt.Errorf("temporal at %s: %w", hostPort, err)
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	if mode.Worker {
 		a.worker = worker.New(a.Temporal, a.Pool, log)
 		if err = a.worker.Start(); err != nil {
-			return nil, fmt.Errorf("worker: %w", err)
+			return fmt.Errorf("worker: %w", err)
 		}
 		sender := &notify.Sender{Pool: a.Pool, Deliverer: deliverer(cfg, log), Log: log.Named("notify")}
 		a.wg.Add(1)
@@ -96,10 +107,10 @@ func Start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger) (a *App,
 	}
 	if mode.API {
 		if err = a.listen(cfg, log); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return a, nil
+	return nil
 }
 
 func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {

@@ -23,6 +23,8 @@ type Options struct {
 	Out io.Writer
 	// Synchronous is the embedded SQLite's synchronous pragma.
 	Synchronous string
+	// Store is the embedded Temporal's persistence: sqlite or postgres.
+	Store string
 }
 
 // Frontend starts zhucun all in one (embedded Temporal on a fresh data
@@ -36,7 +38,7 @@ func Frontend(ctx context.Context, o Options) ([]Result, error) {
 	defer os.RemoveAll(dir)
 	cfg := app.Config{DatabaseURL: o.DatabaseURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dir,
 		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 1 << 30,
-		Synchronous: o.Synchronous}
+		Synchronous: o.Synchronous, TemporalStore: o.Store, HistoryShards: 4}
 	a, err := app.Start(ctx, cfg, app.ModeServe, zap.NewNop())
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"go.uber.org/zap"
 
 	"zhucun/app"
@@ -229,4 +230,46 @@ func loginAt(t *testing.T, url, username string) *Client {
 	body := c.JSON(t, "POST", "/api/v1/login", map[string]string{"username": username, "password": "zhucun-demo"}, 200)
 	c.Token = body["token"].(string)
 	return c
+}
+
+// TestPostgresTemporalStore: the embedded Temporal server persisting to
+// PostgreSQL (--temporal-store postgres) creates its databases and schema,
+// and a leave goes from submission to decision on it.
+func TestPostgresTemporalStore(t *testing.T) {
+	dbURL := pgtest.URL(t, "pgstore")
+	t.Cleanup(func() { dropSiblings(t, dbURL, "_temporal", "_temporal_visibility") })
+	cfg := app.Config{DatabaseURL: dbURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: t.TempDir(),
+		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 1000,
+		TemporalStore: "postgres", HistoryShards: 2}
+	a, err := app.Start(context.Background(), cfg, app.ModeServe, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Stop()
+	member := loginAt(t, a.URL, "m01")
+	leave := member.JSON(t, "POST", "/api/v1/leaves", map[string]any{
+		"kind": "sick", "start_date": "2027-07-01", "end_date": "2027-07-02", "reason": "pg store"}, 201)
+	got := loginAt(t, a.URL, "zhuantan-committee").JSON(t, "POST", "/api/v1/leaves/"+leave["id"].(string)+"/decision",
+		map[string]any{"decision": "approve"}, 200)
+	if got["status"] != "approved" {
+		t.Fatalf("status %v", got["status"])
+	}
+}
+
+// dropSiblings drops the databases named after url's database plus each suffix.
+func dropSiblings(t *testing.T, url string, suffixes ...string) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return
+	}
+	name := cfg.Database
+	cfg.Database = "postgres"
+	c, err := pgx.ConnectConfig(context.Background(), cfg)
+	if err != nil {
+		return
+	}
+	defer c.Close(context.Background())
+	for _, s := range suffixes {
+		c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name + s}.Sanitize()+" WITH (FORCE)")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -42,6 +43,11 @@ type Options struct {
 	// Synchronous is SQLite's synchronous pragma; "full" (the default) loses
 	// nothing acknowledged on a power cut.
 	Synchronous string
+	// PostgresURL, when set, persists Temporal to that PostgreSQL server
+	// (databases <name>_temporal and <name>_temporal_visibility) instead of
+	// SQLite; HistoryShards then applies (fixed once the databases exist).
+	PostgresURL   string
+	HistoryShards int
 }
 
 // Server is a running embedded Temporal server.
@@ -68,15 +74,23 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.DataDir != "" {
+		if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
+	}
+	logger := tlog.NewZapLogger(o.Log.Named("temporal").WithOptions(zap.IncreaseLevel(zap.WarnLevel)))
 	sqlCfg := &config.SQL{PluginName: sqliteplugin.PluginName, ConnectAttributes: map[string]string{}}
-	if o.DataDir == "" {
+	var visCfg *config.SQL
+	if o.PostgresURL != "" {
+		if sqlCfg, visCfg, err = postgresStores(ctx, o.PostgresURL, logger); err != nil {
+			return nil, err
+		}
+	} else if o.DataDir == "" {
 		sqlCfg.ConnectAttributes["mode"] = "memory"
 		sqlCfg.ConnectAttributes["cache"] = "shared"
 		sqlCfg.DatabaseName = fmt.Sprintf("zhucun-%d", time.Now().UnixNano())
 	} else {
-		if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("data folder: %w", err)
-		}
 		sqlCfg.DatabaseName = filepath.Join(o.DataDir, "temporal.db")
 		sqlCfg.ConnectAttributes["mode"] = "rwc"
 		// Measured here: WAL with synchronous=full doubles the defaults'
@@ -96,15 +110,19 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, err
 	}
 	cfg := serverConfig(sqlCfg, host, ports)
-	nsCfg, err := sqliteschema.NewNamespaceConfig(clusterName, o.Namespace, false, o.SearchAttributes)
-	if err != nil {
-		return nil, err
+	if visCfg != nil {
+		cfg.Persistence.VisibilityStore = "visibility"
+		cfg.Persistence.DataStores["visibility"] = config.DataStore{SQL: visCfg}
+		cfg.Persistence.NumHistoryShards = int32(max(o.HistoryShards, 1))
+	} else {
+		nsCfg, err := sqliteschema.NewNamespaceConfig(clusterName, o.Namespace, false, o.SearchAttributes)
+		if err != nil {
+			return nil, err
+		}
+		if err := sqliteschema.CreateNamespaces(sqlCfg, nsCfg); err != nil {
+			return nil, fmt.Errorf("temporal namespace: %w", err)
+		}
 	}
-	if err := sqliteschema.CreateNamespaces(sqlCfg, nsCfg); err != nil {
-		return nil, fmt.Errorf("temporal namespace: %w", err)
-	}
-
-	logger := tlog.NewZapLogger(o.Log.Named("temporal").WithOptions(zap.IncreaseLevel(zap.WarnLevel)))
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
@@ -114,6 +132,8 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		temporal.WithCustomMetricsHandler(metrics.NoopMetricsHandler),
 		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
 			dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
+			// A namespace registered at first start is served within a second.
+			dynamicconfig.NamespaceCacheRefreshInterval.Key(): []dynamicconfig.ConstrainedValue{{Value: time.Second}},
 		}),
 	)
 	if err != nil {
@@ -123,6 +143,15 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, fmt.Errorf("temporal server start: %w", err)
 	}
 	s := &Server{srv: srv, hostPort: net.JoinHostPort(host, fmt.Sprint(port)), ns: o.Namespace}
+	if visCfg != nil {
+		if err := s.waitFrontend(ctx); err == nil {
+			err = registerNamespace(ctx, s.hostPort, o.Namespace)
+		}
+		if err != nil {
+			_ = srv.Stop()
+			return nil, fmt.Errorf("temporal namespace: %w", err)
+		}
+	}
 	if err := s.waitReady(ctx, o.SearchAttributes); err != nil {
 		_ = srv.Stop()
 		return nil, err
@@ -142,20 +171,37 @@ func (s *Server) Stop() error { return s.srv.Stop() }
 // waitReady dials until the frontend answers and the search attributes
 // are visible (a first start registers them through the namespace row).
 func (s *Server) waitReady(ctx context.Context, sas map[string]enumspb.IndexedValueType) error {
+	return s.poll(ctx, s.ns, func(c client.Client) error {
+		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
+		if err == nil && len(sas) > 0 {
+			_, err = c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: s.ns})
+		}
+		if err == nil {
+			// Matching answers only once the membership ring holds every
+			// service (and the namespace is known); before that updates
+			// would time out.
+			_, err = c.DescribeTaskQueue(ctx, "zhucun-readiness", enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+		}
+		return err
+	})
+}
+
+// waitFrontend waits until the frontend answers at all.
+func (s *Server) waitFrontend(ctx context.Context) error {
+	return s.poll(ctx, "", func(c client.Client) error {
+		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
+		return err
+	})
+}
+
+// poll retries check with a fresh client until it passes, for a minute.
+func (s *Server) poll(ctx context.Context, ns string, check func(client.Client) error) error {
 	deadline := time.Now().Add(60 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {
-		c, err := client.Dial(client.Options{HostPort: s.hostPort, Namespace: s.ns, Logger: quietLogger{}})
+		c, err := client.Dial(client.Options{HostPort: s.hostPort, Namespace: ns, Logger: quietLogger{}})
 		if err == nil {
-			_, err = c.CheckHealth(ctx, &client.CheckHealthRequest{})
-			if err == nil && len(sas) > 0 {
-				_, err = c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: s.ns})
-			}
-			if err == nil {
-				// Matching answers only once the membership ring holds
-				// every service; before that updates would time out.
-				_, err = c.DescribeTaskQueue(ctx, "zhucun-readiness", enumspb.TASK_QUEUE_TYPE_WORKFLOW)
-			}
+			err = check(c)
 			c.Close()
 			if err == nil {
 				return nil
@@ -193,13 +239,19 @@ func frontendHostPort(addr string) (string, int, error) {
 	return h, port, err
 }
 
+// freePort picks a free loopback port below 32768: Temporal's SQL schemas
+// keep membership ports in a smallint, and the kernel's own picks (the
+// ephemeral range) lie above it.
 func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+	for range 200 {
+		p := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err == nil {
+			l.Close()
+			return p, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, errors.New("no free port between 20000 and 32000")
 }
 
 func serverConfig(sqlCfg *config.SQL, host string, ports servicePorts) *config.Config {

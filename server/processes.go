@@ -103,4 +103,3 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": events, "next": ""})
 }
-

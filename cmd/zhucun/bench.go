@@ -22,6 +22,7 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	levels := fs.String("clients", "1,16,64", "client concurrencies")
 	n := fs.Int("n", 300, "processes per level and side")
 	sync := fs.String("synchronous", "full", "embedded SQLite synchronous pragma (full, normal)")
+	st := fs.String("temporal-store", "sqlite", "embedded Temporal persistence: sqlite or postgres")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,8 +34,8 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		ls = append(ls, v)
 	}
-	fmt.Fprintf(stdout, "zhucun bench: %d processes per level, SQLite synchronous=%s\n", *n, *sync)
-	_, err := bench.Frontend(ctx, bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync})
+	fmt.Fprintf(stdout, "zhucun bench: %d processes per level, temporal store %s (SQLite synchronous=%s)\n", *n, *st, *sync)
+	_, err := bench.Frontend(ctx, bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync, Store: *st})
 	return err
 }
 
