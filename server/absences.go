@@ -125,10 +125,13 @@ func (s *Server) absenceInput(ctx context.Context, u store.User, req absenceRequ
 	y, m := policy.CycleMonth(rules, found)
 	due := policy.ExplanationDue(rules, y, m)
 	return workflows.AbsenceInput{
-		ID: uuid.NewString(), MemberID: mc.MemberID, MemberName: mc.MemberName, UnitID: mc.UnitID,
-		UnitName: mc.UnitName, TeamID: mc.TeamID, TeamName: mc.TeamName, VillageName: mc.VillageName,
-		TownshipID: mc.TownshipID, TownshipName: mc.TownshipName, CountyID: mc.CountyID,
-		FoundAt: found.In(policy.China), Method: req.Method, Note: req.Note, RecordedBy: actorOf(u),
+		AbsenceFacts: workflows.AbsenceFacts{
+			ID: uuid.NewString(), MemberID: mc.MemberID, MemberName: mc.MemberName, UnitID: mc.UnitID,
+			UnitName: mc.UnitName, TeamID: mc.TeamID, TeamName: mc.TeamName, VillageName: mc.VillageName,
+			TownshipID: mc.TownshipID, TownshipName: mc.TownshipName, CountyID: mc.CountyID,
+			FoundAt: found.In(policy.China), Method: req.Method, Note: req.Note,
+		},
+		RecordedBy: actorOf(u),
 		CycleMonth: policy.CycleKey(y, m), DueAt: due, RemindAt: policy.RemindersBefore(due, rules.RemindBefore),
 		PolicyVersion: pol.Ref(), Rules: rules,
 		CountyOffices: []workflows.Party{

@@ -521,7 +521,7 @@ func FuzzAbsenceRecord(f *testing.F) {
 		if !due.After(found) {
 			t.Fatalf("found %v, explanation due %v", found, due)
 		}
-		checkMarshal(t, "the absence's instants", workflows.AbsenceInput{FoundAt: found.In(policy.China), DueAt: due,
+		checkMarshal(t, "the absence's instants", workflows.AbsenceInput{AbsenceFacts: workflows.AbsenceFacts{FoundAt: found.In(policy.China)}, DueAt: due,
 			RemindAt: policy.RemindersBefore(due, rules.RemindBefore)})
 	})
 }

@@ -203,9 +203,12 @@ func (s *Server) rosterInput(ctx context.Context, u store.User, req rosterReques
 	}
 	rules := pol.Rules.Roster
 	in := workflows.RosterChangeInput{
-		ID: uuid.NewString(), TeamID: t.ID, TeamName: t.Name, TownshipID: t.TownshipID, CountyID: t.CountyID,
-		Change: req.Change, MemberID: ps.member.ID, MemberName: ps.member.Name, UnitID: ps.member.UnitID,
-		EffectiveOn: policy.FormatDate(eff), Reason: req.Reason, PolicyVersion: pol.Ref(), Rules: rules,
+		RosterFacts: workflows.RosterFacts{
+			ID: uuid.NewString(), TeamID: t.ID, TeamName: t.Name, TownshipID: t.TownshipID, CountyID: t.CountyID,
+			Change: req.Change, MemberID: ps.member.ID, MemberName: ps.member.Name, UnitID: ps.member.UnitID,
+			EffectiveOn: policy.FormatDate(eff), Reason: req.Reason,
+		},
+		PolicyVersion: pol.Ref(), Rules: rules,
 		FilingDueAt: policy.RosterFilingDue(rules, eff), RecordedBy: actorOf(u),
 	}
 	if ps.replaced != nil {

@@ -56,9 +56,9 @@ type LeaveConflict struct {
 	Status    string `json:"status"`
 }
 
-// AbsenceInput starts an absence. The server computes every instant from
-// the policy in force (snapshotted in Rules) before the workflow starts.
-type AbsenceInput struct {
+// AbsenceFacts are what a spot check found and where the member belongs:
+// given when the absence starts, shown unchanged on the resource.
+type AbsenceFacts struct {
 	ID           string    `json:"id"`
 	MemberID     string    `json:"member_id"`
 	MemberName   string    `json:"member_name"`
@@ -73,7 +73,13 @@ type AbsenceInput struct {
 	FoundAt      time.Time `json:"found_at"`
 	Method       string    `json:"method"` // online | onsite
 	Note         string    `json:"note"`
-	RecordedBy   Actor     `json:"recorded_by"`
+}
+
+// AbsenceInput starts an absence. The server computes every instant from
+// the policy in force (snapshotted in Rules) before the workflow starts.
+type AbsenceInput struct {
+	AbsenceFacts
+	RecordedBy Actor `json:"recorded_by"`
 	// CycleMonth "YYYY-MM" is the monthly report the absence belongs to.
 	CycleMonth    string              `json:"cycle_month"`
 	DueAt         time.Time           `json:"due_at"`
@@ -116,20 +122,7 @@ type Explanation struct {
 
 // Absence is the resource the API returns, kept by the workflow.
 type Absence struct {
-	ID            string         `json:"id"`
-	MemberID      string         `json:"member_id"`
-	MemberName    string         `json:"member_name"`
-	UnitID        string         `json:"unit_id"`
-	UnitName      string         `json:"unit_name"`
-	TeamID        string         `json:"team_id"`
-	TeamName      string         `json:"team_name"`
-	VillageName   string         `json:"village_name"`
-	TownshipID    string         `json:"township_id"`
-	TownshipName  string         `json:"township_name"`
-	CountyID      string         `json:"county_id"`
-	FoundAt       time.Time      `json:"found_at"`
-	Method        string         `json:"method"`
-	Note          string         `json:"note"`
+	AbsenceFacts
 	RecordedBy    string         `json:"recorded_by"`
 	RecordedAt    time.Time      `json:"recorded_at"`
 	CycleMonth    string         `json:"cycle_month"`
@@ -182,13 +175,11 @@ func newAbsenceWorkflow(ctx workflow.Context, in AbsenceInput) (*absenceWorkflow
 	}
 	w.watchers = append([]Party(nil), in.CountyOffices...)
 	w.abs = Absence{
-		ID: in.ID, MemberID: in.MemberID, MemberName: in.MemberName, UnitID: in.UnitID, UnitName: in.UnitName,
-		TeamID: in.TeamID, TeamName: in.TeamName, VillageName: in.VillageName, TownshipID: in.TownshipID,
-		TownshipName: in.TownshipName, CountyID: in.CountyID, FoundAt: in.FoundAt.In(cst), Method: in.Method,
-		Note: in.Note, RecordedBy: in.RecordedBy.Name, RecordedAt: chinaNow(ctx), CycleMonth: in.CycleMonth,
+		AbsenceFacts: in.AbsenceFacts, RecordedBy: in.RecordedBy.Name, RecordedAt: chinaNow(ctx), CycleMonth: in.CycleMonth,
 		DueAt: in.DueAt.In(cst), PolicyVersion: in.PolicyVersion, Status: AbsenceAwaitingExplanation,
 		Explanations: []Explanation{}, LeaveConflict: in.LeaveConflict, ReportMonth: in.CycleMonth,
 	}
+	w.abs.FoundAt = in.FoundAt.In(cst)
 	return w, w.register(ctx)
 }
 

@@ -34,10 +34,13 @@ func absenceInput(t testing.TB, found time.Time) workflows.AbsenceInput {
 	y, m := policy.CycleMonth(rules, found)
 	due := policy.ExplanationDue(rules, y, m)
 	return workflows.AbsenceInput{
-		ID: "ab-1", MemberID: memberParty.MemberID, MemberName: memberActor.Name, UnitID: "xiping-edu",
-		UnitName: "西平县教育局", TeamID: "team-zhuantan-1", TeamName: "小王庄村驻村工作队", VillageName: "小王庄村",
-		TownshipID: "zhuantan", TownshipName: "专探乡", CountyID: "xiping", FoundAt: found, Method: "onsite",
-		Note: "查岗未见本人", RecordedBy: absCityBureauActor, CycleMonth: policy.CycleKey(y, m), DueAt: due,
+		AbsenceFacts: workflows.AbsenceFacts{
+			ID: "ab-1", MemberID: memberParty.MemberID, MemberName: memberActor.Name, UnitID: "xiping-edu",
+			UnitName: "西平县教育局", TeamID: "team-zhuantan-1", TeamName: "小王庄村驻村工作队", VillageName: "小王庄村",
+			TownshipID: "zhuantan", TownshipName: "专探乡", CountyID: "xiping", FoundAt: found, Method: "onsite",
+			Note: "查岗未见本人",
+		},
+		RecordedBy: absCityBureauActor, CycleMonth: policy.CycleKey(y, m), DueAt: due,
 		RemindAt: policy.RemindersBefore(due, rules.RemindBefore), PolicyVersion: "city@1", Rules: rules,
 		CountyOffices: []workflows.Party{orgDept, bureau}, UnitHead: unitHead,
 	}

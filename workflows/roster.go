@@ -65,9 +65,9 @@ const (
 // RosterChangeWorkflowID is the business key of a roster change's workflow.
 func RosterChangeWorkflowID(id string) string { return "roster-change/" + id }
 
-// RosterChangeInput starts a roster change. Offices are resolved and
-// deadlines computed by the server before the workflow starts.
-type RosterChangeInput struct {
+// RosterFacts are the change as recorded: given when it starts, shown
+// unchanged on the resource.
+type RosterFacts struct {
 	ID                 string `json:"id"`
 	TeamID             string `json:"team_id"`
 	TeamName           string `json:"team_name"`
@@ -77,11 +77,17 @@ type RosterChangeInput struct {
 	MemberID           string `json:"member_id"`
 	MemberName         string `json:"member_name"`
 	UnitID             string `json:"unit_id"`
-	ReplacesMemberID   string `json:"replaces_member_id,omitempty"`
-	ReplacesMemberName string `json:"replaces_member_name,omitempty"`
-	ReplacesUnitID     string `json:"replaces_unit_id,omitempty"`
+	ReplacesMemberID   string `json:"replaces_member_id"`
+	ReplacesMemberName string `json:"replaces_member_name"`
+	ReplacesUnitID     string `json:"replaces_unit_id"`
 	EffectiveOn        string `json:"effective_on"`
 	Reason             string `json:"reason"`
+}
+
+// RosterChangeInput starts a roster change. Offices are resolved and
+// deadlines computed by the server before the workflow starts.
+type RosterChangeInput struct {
+	RosterFacts
 	// Flags and FlagNotes: article 8 findings at record time.
 	Flags     []string          `json:"flags"`
 	FlagNotes map[string]string `json:"flag_notes"`
@@ -108,35 +114,22 @@ type RosterLedgerChange struct {
 
 // RosterChange is the resource the API returns, kept by the workflow.
 type RosterChange struct {
-	ID                 string            `json:"id"`
-	TeamID             string            `json:"team_id"`
-	TeamName           string            `json:"team_name"`
-	TownshipID         string            `json:"township_id"`
-	CountyID           string            `json:"county_id"`
-	Change             string            `json:"change"`
-	MemberID           string            `json:"member_id"`
-	MemberName         string            `json:"member_name"`
-	UnitID             string            `json:"unit_id"`
-	ReplacesMemberID   string            `json:"replaces_member_id"`
-	ReplacesMemberName string            `json:"replaces_member_name"`
-	ReplacesUnitID     string            `json:"replaces_unit_id"`
-	EffectiveOn        string            `json:"effective_on"`
-	Reason             string            `json:"reason"`
-	Status             string            `json:"status"`
-	FilingDueAt        time.Time         `json:"filing_due_at"`
-	ReportDueAt        *time.Time        `json:"report_due_at"`
-	Overdue            bool              `json:"overdue"`
-	FiledLate          bool              `json:"filed_late"`
-	ReportedLate       bool              `json:"reported_late"`
-	Flags              []string          `json:"flags"`
-	FlagNotes          map[string]string `json:"flag_notes"`
-	PolicyVersion      string            `json:"policy_version"`
-	Steps              []Step            `json:"steps"`
-	RecordedBy         Actor             `json:"recorded_by"`
-	RecordedAt         time.Time         `json:"recorded_at"`
-	FiledAt            *time.Time        `json:"filed_at"`
-	LedgerUpdatedAt    *time.Time        `json:"ledger_updated_at"`
-	ReportedAt         *time.Time        `json:"reported_at"`
+	RosterFacts
+	Status          string            `json:"status"`
+	FilingDueAt     time.Time         `json:"filing_due_at"`
+	ReportDueAt     *time.Time        `json:"report_due_at"`
+	Overdue         bool              `json:"overdue"`
+	FiledLate       bool              `json:"filed_late"`
+	ReportedLate    bool              `json:"reported_late"`
+	Flags           []string          `json:"flags"`
+	FlagNotes       map[string]string `json:"flag_notes"`
+	PolicyVersion   string            `json:"policy_version"`
+	Steps           []Step            `json:"steps"`
+	RecordedBy      Actor             `json:"recorded_by"`
+	RecordedAt      time.Time         `json:"recorded_at"`
+	FiledAt         *time.Time        `json:"filed_at"`
+	LedgerUpdatedAt *time.Time        `json:"ledger_updated_at"`
+	ReportedAt      *time.Time        `json:"reported_at"`
 }
 
 type rosterWorkflow struct {
@@ -173,10 +166,7 @@ func newRosterWorkflow(ctx workflow.Context, in RosterChangeInput) (*rosterWorkf
 		notes[k] = v
 	}
 	w.rc = RosterChange{
-		ID: in.ID, TeamID: in.TeamID, TeamName: in.TeamName, TownshipID: in.TownshipID, CountyID: in.CountyID,
-		Change: in.Change, MemberID: in.MemberID, MemberName: in.MemberName, UnitID: in.UnitID,
-		ReplacesMemberID: in.ReplacesMemberID, ReplacesMemberName: in.ReplacesMemberName,
-		ReplacesUnitID: in.ReplacesUnitID, EffectiveOn: in.EffectiveOn, Reason: in.Reason, Status: RosterAwaitingFiling,
+		RosterFacts: in.RosterFacts, Status: RosterAwaitingFiling,
 		FilingDueAt: in.FilingDueAt, Flags: flags, FlagNotes: notes, PolicyVersion: in.PolicyVersion,
 		RecordedBy: in.RecordedBy, RecordedAt: chinaNow(ctx),
 	}

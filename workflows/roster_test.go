@@ -29,10 +29,12 @@ var (
 func rosterInput(t testing.TB, effective string) workflows.RosterChangeInput {
 	rules := policy.Default().Roster
 	return workflows.RosterChangeInput{
-		ID: "rc-1", TeamID: "chushan-jiaozhuang-team", TeamName: "焦庄村驻村工作队",
-		TownshipID: "chushan", CountyID: "xiping", Change: workflows.ChangeReplace,
-		MemberID: "m11", MemberName: "徐明", UnitID: "city-agri",
-		ReplacesMemberID: "m14", ReplacesMemberName: "朱红", EffectiveOn: effective, Reason: "工作调整",
+		RosterFacts: workflows.RosterFacts{
+			ID: "rc-1", TeamID: "chushan-jiaozhuang-team", TeamName: "焦庄村驻村工作队",
+			TownshipID: "chushan", CountyID: "xiping", Change: workflows.ChangeReplace,
+			MemberID: "m11", MemberName: "徐明", UnitID: "city-agri",
+			ReplacesMemberID: "m14", ReplacesMemberName: "朱红", EffectiveOn: effective, Reason: "工作调整",
+		},
 		Flags: []string{}, FlagNotes: map[string]string{}, PolicyVersion: "city@0", Rules: rules,
 		FilingOffices: []workflows.Party{orgDept, bureau}, Bureau: bureau, CityBureau: cityBureau,
 		FilingDueAt: policy.RosterFilingDue(rules, midnight(t, effective)), RecordedBy: bureauActor,
