@@ -55,14 +55,18 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, wid, name string, 
 	if accepted {
 		err = h.Get(ctx, out)
 	}
+	// The SDK may give up a moment before ctx does, with its own timeout
+	// error: either way the outcome is not known yet.
 	var nf *serviceerror.NotFound
+	var sdkTimeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	timedOut := err != nil && (ctx.Err() != nil || errors.As(err, &sdkTimeout) || isUnavailable(err))
 	switch {
 	case err == nil:
 		writeJSON(w, http.StatusOK, out)
-	case ctx.Err() != nil && accepted:
+	case timedOut && accepted:
 		s.log.Warn("accepted update not recorded in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
 		s.fail(w, r, errf(CodeUnavailable, "accepted, but not recorded yet: a backing service is slow or down; it takes effect when the service is back, so check before sending it again"))
-	case ctx.Err() != nil:
+	case timedOut:
 		s.log.Warn("update not confirmed in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
 		s.fail(w, r, errf(CodeUnavailable, "not confirmed in time: a backing service is slow or down; check before sending it again"))
 	case errors.As(err, &nf):
