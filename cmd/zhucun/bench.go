@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 
@@ -23,6 +25,7 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	n := fs.Int("n", 300, "processes per level and side")
 	sync := fs.String("synchronous", "full", "embedded SQLite synchronous pragma (full, normal)")
 	st := fs.String("temporal-store", "sqlite", "embedded Temporal persistence: sqlite or postgres")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server and all) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,6 +36,17 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("--clients: %q is not a number", f)
 		}
 		ls = append(ls, v)
+	}
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	fmt.Fprintf(stdout, "zhucun bench: %d processes per level, temporal store %s (SQLite synchronous=%s)\n", *n, *st, *sync)
 	_, err := bench.Frontend(ctx, bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync, Store: *st})
