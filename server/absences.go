@@ -170,7 +170,7 @@ func (s *Server) startAbsence(ctx context.Context, in workflows.AbsenceInput) (w
 func (s *Server) respondAbsence(w http.ResponseWriter, r *http.Request, id string, err error) {
 	var p store.Process
 	if err == nil {
-		p, err = s.store.GetProcess(r.Context(), id)
+		p, err = s.awaitProcess(r.Context(), id)
 	}
 	var ab workflows.Absence
 	if err == nil {

@@ -310,9 +310,10 @@ func (s *Server) leaveFor(r *http.Request) (store.Process, workflows.Leave, erro
 	return p, l, json.Unmarshal(p.Detail, &l)
 }
 
-// respondProcess answers with a process's resource from the read model.
+// respondProcess answers a repeated request (same Idempotency-Key) with the
+// process the first one created, once it is in the read model.
 func (s *Server) respondProcess(w http.ResponseWriter, r *http.Request, id string, status int) {
-	p, err := s.store.GetProcess(r.Context(), id)
+	p, err := s.awaitProcess(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
