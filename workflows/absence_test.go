@@ -154,34 +154,17 @@ func (h *absHarness) execute(wf any, in any, kind string) {
 	for _, desc := range h.pending {
 		h.t.Errorf("%s: no outcome before the workflow ended", desc)
 	}
-	for i, s := range h.snapshots() {
-		if s.Version != i+1 || s.Kind != kind {
-			h.t.Errorf("snapshot %d: version %d kind %q, want %d %q", i, s.Version, s.Kind, i+1, kind)
-		}
-	}
-	for i, e := range h.events() {
-		if e.Seq != i+1 {
-			h.t.Errorf("event %d (%s) has seq %d", i, e.Action, e.Seq)
-		}
-	}
+	h.checkRecorded(kind, "")
 }
 
 func (h *absHarness) absence() workflows.Absence {
 	h.t.Helper()
-	var a workflows.Absence
-	if err := h.env.GetWorkflowResult(&a); err != nil {
-		h.t.Fatalf("workflow result: %v", err)
-	}
-	return a
+	return resultOf[workflows.Absence](h.t, h.env)
 }
 
 func (h *absHarness) report() workflows.AbsenceReport {
 	h.t.Helper()
-	var r workflows.AbsenceReport
-	if err := h.env.GetWorkflowResult(&r); err != nil {
-		h.t.Fatalf("workflow result: %v", err)
-	}
-	return r
+	return resultOf[workflows.AbsenceReport](h.t, h.env)
 }
 
 func countPrefixed(ns []workflows.Notice, to workflows.Party, prefix string) int {

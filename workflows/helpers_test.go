@@ -276,6 +276,14 @@ func (h *harness) run(in workflows.LeaveInput) {
 	for _, desc := range h.pending {
 		h.t.Errorf("%s: no outcome before the workflow ended", desc)
 	}
+	h.checkRecorded(workflows.KindLeave, workflows.LeaveWorkflowID(in.ID))
+}
+
+// checkRecorded asserts what every run must leave in the read model:
+// versions 1, 2, 3... of one kind (and workflow, unless empty), and every
+// event once, in sequence.
+func (h *recording) checkRecorded(kind, workflowID string) {
+	h.t.Helper()
 	snaps := h.snapshots()
 	if len(snaps) == 0 {
 		h.t.Fatalf("nothing recorded")
@@ -284,11 +292,10 @@ func (h *harness) run(in workflows.LeaveInput) {
 		if s.Version != i+1 {
 			h.t.Errorf("snapshot %d has version %d, want %d (strictly increasing from 1)", i, s.Version, i+1)
 		}
-		if s.Kind != workflows.KindLeave || s.WorkflowID != workflows.LeaveWorkflowID(in.ID) {
+		if s.Kind != kind || (workflowID != "" && s.WorkflowID != workflowID) {
 			h.t.Errorf("snapshot %d header: kind %q workflow %q", i, s.Kind, s.WorkflowID)
 		}
 	}
-	// Events arrive once each, in sequence.
 	for i, e := range h.events() {
 		if e.Seq != i+1 {
 			h.t.Errorf("event %d (%s) has seq %d", i, e.Action, e.Seq)
@@ -296,18 +303,25 @@ func (h *harness) run(in workflows.LeaveInput) {
 	}
 }
 
+// resultOf is a completed workflow's result; it fails the test if the
+// workflow did not complete successfully.
+func resultOf[T any](t *testing.T, env *testsuite.TestWorkflowEnvironment) T {
+	t.Helper()
+	var v T
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("workflow failed: %v", err)
+	}
+	if err := env.GetWorkflowResult(&v); err != nil {
+		t.Fatalf("workflow result: %v", err)
+	}
+	return v
+}
+
 // result is the completed workflow's leave; it fails the test if the
 // workflow did not complete successfully.
 func (h *harness) result() workflows.Leave {
 	h.t.Helper()
-	if err := h.env.GetWorkflowError(); err != nil {
-		h.t.Fatalf("workflow failed: %v", err)
-	}
-	var l workflows.Leave
-	if err := h.env.GetWorkflowResult(&l); err != nil {
-		h.t.Fatalf("workflow result: %v", err)
-	}
-	return l
+	return resultOf[workflows.Leave](h.t, h.env)
 }
 
 // cancelled asserts the workflow ended by the test's cancellation.

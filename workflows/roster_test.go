@@ -173,28 +173,12 @@ func (h *rosterHarness) run(in workflows.RosterChangeInput) {
 	for _, desc := range h.pending {
 		h.t.Errorf("%s: no outcome before the workflow ended", desc)
 	}
-	for i, s := range h.snapshots() {
-		if s.Version != i+1 || s.Kind != workflows.KindRosterChange || s.WorkflowID != workflows.RosterChangeWorkflowID(in.ID) {
-			h.t.Errorf("snapshot %d: version %d kind %q workflow %q", i, s.Version, s.Kind, s.WorkflowID)
-		}
-	}
-	for i, e := range h.events() {
-		if e.Seq != i+1 {
-			h.t.Errorf("event %d (%s) has seq %d", i, e.Action, e.Seq)
-		}
-	}
+	h.checkRecorded(workflows.KindRosterChange, workflows.RosterChangeWorkflowID(in.ID))
 }
 
 func (h *rosterHarness) result() workflows.RosterChange {
 	h.t.Helper()
-	if err := h.env.GetWorkflowError(); err != nil {
-		h.t.Fatalf("workflow failed: %v", err)
-	}
-	var rc workflows.RosterChange
-	if err := h.env.GetWorkflowResult(&rc); err != nil {
-		h.t.Fatalf("workflow result: %v", err)
-	}
-	return rc
+	return resultOf[workflows.RosterChange](h.t, h.env)
 }
 
 func (h *rosterHarness) ledger() []workflows.RosterLedgerChange {
