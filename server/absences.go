@@ -59,15 +59,19 @@ func (s *Server) postAbsence(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	key := r.Header.Get("Idempotency-Key")
-	if len(key) > 200 {
-		s.fail(w, r, fieldErr(map[string]string{"Idempotency-Key": "at most 200 characters"}))
+	key, err := idempotencyKey(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if key != "" {
 		existing, err := s.store.ClaimIdempotency(r.Context(), u.ID, key, "absences", in.ID)
-		if err != nil || existing != "" {
-			s.respondAbsence(w, r, existing, err)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if existing != "" {
+			s.respondRepeated(w, r, u.ID, key, "absences", existing)
 			return
 		}
 	}
@@ -165,24 +169,6 @@ func (s *Server) startAbsence(ctx context.Context, in workflows.AbsenceInput) (w
 	return ab, err
 }
 
-// respondAbsence answers with an absence from the read model (a repeated
-// Idempotency-Key).
-func (s *Server) respondAbsence(w http.ResponseWriter, r *http.Request, id string, err error) {
-	var p store.Process
-	if err == nil {
-		p, err = s.awaitProcess(r.Context(), id)
-	}
-	var ab workflows.Absence
-	if err == nil {
-		err = json.Unmarshal(p.Detail, &ab)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ab)
-}
-
 // absenceFor loads an absence the caller may see, with the report it
 // counted in (a later one when it was carried).
 func (s *Server) absenceFor(r *http.Request) (workflows.Absence, error) {
@@ -276,11 +262,7 @@ func (s *Server) explainAbsence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req explanationRequest
-	if err := decode(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := req.check(); err != nil {
+	if err := decodeValid(r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -316,11 +298,7 @@ func (s *Server) closeAbsence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req closeRequest
-	if err := decode(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := req.check(); err != nil {
+	if err := decodeValid(r, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}

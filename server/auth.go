@@ -124,11 +124,7 @@ func (s *Server) loginHandler() http.HandlerFunc {
 		httprate.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {})) // counted as limited
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req loginRequest
-		if err := decode(r, &req); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if err := req.check(); err != nil {
+		if err := decodeValid(r, &req); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -219,3 +219,14 @@ func (f fields) err() error {
 	}
 	return fieldErr(f)
 }
+
+// checker is a request that validates its own fields once decoded.
+type checker interface{ check() error }
+
+// decodeValid decodes a request body and runs the request's own checks.
+func decodeValid(r *http.Request, req checker) error {
+	if err := decode(r, req); err != nil {
+		return err
+	}
+	return req.check()
+}

@@ -77,14 +77,14 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	idemKey := r.Header.Get("Idempotency-Key")
-	if len(idemKey) > 200 {
-		s.fail(w, r, fieldErr(map[string]string{"Idempotency-Key": "at most 200 characters"}))
+	idemKey, err := idempotencyKey(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if idemKey != "" {
 		if id, err := s.store.IdempotentProcess(ctx, u.ID, idemKey, "leaves"); err == nil {
-			s.respondRepeated(w, r, u.ID, idemKey, id)
+			s.respondRepeated(w, r, u.ID, idemKey, "leaves", id)
 			return
 		} else if !errors.Is(err, store.ErrNotFound) {
 			s.fail(w, r, err)
@@ -128,7 +128,7 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if existing != "" { // the same Idempotency-Key won a race
-		s.respondRepeated(w, r, u.ID, idemKey, existing)
+		s.respondRepeated(w, r, u.ID, idemKey, "leaves", existing)
 		return
 	}
 	leave, err := s.startLeave(ctx, in)
@@ -138,44 +138,6 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, leave)
-}
-
-// repeatWait bounds how long a repeated submission (same Idempotency-Key)
-// waits for the first one to reach the read model.
-const repeatWait = 25 * time.Second
-
-// respondRepeated answers a repeated submission with the leave the first
-// one created. The first may still be starting its workflow, so this waits
-// (bounded) until the leave is in the read model; if the first failed and
-// gave its key back, the client is told to send it again.
-func (s *Server) respondRepeated(w http.ResponseWriter, r *http.Request, userID uuid.UUID, key, id string) {
-	ctx, cancel := context.WithTimeout(r.Context(), repeatWait)
-	defer cancel()
-	delay := 20 * time.Millisecond
-	for {
-		detail, reserved, err := s.store.IdempotentLeave(ctx, userID, key, id)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if detail != nil {
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.WriteHeader(http.StatusOK)
-			w.Write(detail)
-			return
-		}
-		if !reserved {
-			s.fail(w, r, errf(CodeUnavailable, "the first submission with this Idempotency-Key failed; send it again"))
-			return
-		}
-		select {
-		case <-ctx.Done():
-			s.fail(w, r, errf(CodeUnavailable, "the first submission with this Idempotency-Key is still in progress; try again shortly"))
-			return
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, 500*time.Millisecond)
-	}
 }
 
 // releaseRetryFor bounds how long a failed submission keeps asking Temporal
@@ -308,19 +270,6 @@ func (s *Server) leaveFor(r *http.Request) (store.Process, workflows.Leave, erro
 		return p, l, errf(CodeForbidden, "this leave is outside your scope")
 	}
 	return p, l, json.Unmarshal(p.Detail, &l)
-}
-
-// respondProcess answers a repeated request (same Idempotency-Key) with the
-// process the first one created, once it is in the read model.
-func (s *Server) respondProcess(w http.ResponseWriter, r *http.Request, id string, status int) {
-	p, err := s.awaitProcess(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(p.Detail)
 }
 
 func (s *Server) getLeave(w http.ResponseWriter, r *http.Request) {

@@ -87,14 +87,14 @@ func (s *Server) recordRosterChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	idemKey := r.Header.Get("Idempotency-Key")
-	if len(idemKey) > 200 {
-		s.fail(w, r, fieldErr(map[string]string{"Idempotency-Key": "at most 200 characters"}))
+	idemKey, err := idempotencyKey(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if idemKey != "" {
 		if id, err := s.store.IdempotentProcess(ctx, u.ID, idemKey, "roster-changes"); err == nil {
-			s.respondProcess(w, r, id, http.StatusOK)
+			s.respondRepeated(w, r, u.ID, idemKey, "roster-changes", id)
 			return
 		} else if !errors.Is(err, store.ErrNotFound) {
 			s.fail(w, r, err)
@@ -135,7 +135,7 @@ func (s *Server) reserveAndStart(w http.ResponseWriter, r *http.Request, in work
 		s.fail(w, r, err)
 		return
 	case existing != "": // the same Idempotency-Key won a race
-		s.respondProcess(w, r, existing, http.StatusOK)
+		s.respondRepeated(w, r, userOf(r).ID, idemKey, "roster-changes", existing)
 		return
 	}
 	in.Flags, in.FlagNotes = rosterFlags(facts, in.Rules)

@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
-	"zhucun/store"
 	"zhucun/workflows"
 )
 
@@ -74,26 +73,5 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, wid, name string, 
 		s.fail(w, r, errf(CodeConflict, "%s", closedMsg))
 	default:
 		s.fail(w, r, err)
-	}
-}
-
-// awaitProcess reads a process that a concurrent request with the same
-// Idempotency-Key may still be starting: it waits, bounded, for the first
-// record instead of answering 404 for a process about to exist.
-func (s *Server) awaitProcess(ctx context.Context, id string) (store.Process, error) {
-	ctx, cancel := context.WithTimeout(ctx, repeatWait)
-	defer cancel()
-	delay := 20 * time.Millisecond
-	for {
-		p, err := s.store.GetProcess(ctx, id)
-		if !errors.Is(err, store.ErrNotFound) {
-			return p, err
-		}
-		select {
-		case <-ctx.Done():
-			return p, errf(CodeUnavailable, "the first request with this Idempotency-Key is still in progress or failed; send it again shortly")
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, 500*time.Millisecond)
 	}
 }

@@ -105,16 +105,15 @@ func (s *Store) IdempotentProcess(ctx context.Context, userID uuid.UUID, key, ro
 	return id, err
 }
 
-// IdempotentLeave is what a repeated submission needs to know of the leave
-// its Idempotency-Key reserved: the leave as the read model holds it (nil
-// until the first submission's workflow has recorded it) and whether the
-// key still names that leave (false once a failed first submission gave
-// the reservation back).
-func (s *Store) IdempotentLeave(ctx context.Context, userID uuid.UUID, key, processID string) (detail json.RawMessage, reserved bool, err error) {
-	err = s.Pool.QueryRow(ctx, `SELECT (SELECT detail FROM processes WHERE id = $3::uuid),
-		EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND route = 'leaves' AND process_id = $3::uuid)`,
-		userID, key, processID).Scan(&detail, &reserved)
-	return detail, reserved, err
+// IdempotentResult is what a repeated request needs to know of the process
+// its Idempotency-Key (on route) names: the process as the read model holds
+// it (nil until the first request's workflow has recorded it) and whether
+// the key still names it (false once a failed first request gave it back).
+func (s *Store) IdempotentResult(ctx context.Context, userID uuid.UUID, key, route, processID string) (detail json.RawMessage, held bool, err error) {
+	err = s.Pool.QueryRow(ctx, `SELECT (SELECT detail FROM processes WHERE id = $4::uuid),
+		EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND route = $3 AND process_id = $4::uuid)`,
+		userID, key, route, processID).Scan(&detail, &held)
+	return detail, held, err
 }
 
 // ReleaseLeave gives back what ReserveLeave took for a leave whose workflow
