@@ -78,7 +78,9 @@ func (s *Server) postAbsence(w http.ResponseWriter, r *http.Request) {
 	ab, err := s.startAbsence(r.Context(), in)
 	if err != nil {
 		if key != "" { // the key may be used again for a new try
-			s.store.ReleaseIdempotency(context.WithoutCancel(r.Context()), u.ID, key, "absences")
+			s.releaseIfUnstarted(r.Context(), workflows.AbsenceWorkflowID(in.ID), func(ctx context.Context) error {
+				return s.store.ReleaseIdempotency(ctx, u.ID, key, "absences")
+			})
 		}
 		s.fail(w, r, err)
 		return

@@ -2,10 +2,13 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
+	"go.uber.org/zap"
 )
 
 // idempotencyKey reads the Idempotency-Key header of a creating request.
@@ -53,4 +56,53 @@ func (s *Server) respondRepeated(w http.ResponseWriter, r *http.Request, userID 
 		}
 		delay = min(2*delay, 500*time.Millisecond)
 	}
+}
+
+// releaseRetryFor bounds how long a failed start keeps asking Temporal
+// whether its workflow started, while Temporal cannot answer.
+const releaseRetryFor = 15 * time.Minute
+
+// releaseIfUnstarted gives back what a failed creating request reserved
+// (dates, a roster slot, its Idempotency-Key) once Temporal confirms the
+// workflow never started, so nobody is blocked by a process that does not
+// exist. A workflow that did start owns the reservation. While Temporal
+// cannot say (it is down), it keeps asking in the background.
+func (s *Server) releaseIfUnstarted(ctx context.Context, workflowID string, release func(context.Context) error) {
+	ctx = context.WithoutCancel(ctx)
+	if s.tryRelease(ctx, workflowID, release) {
+		return
+	}
+	go func() {
+		delay := time.Second
+		for deadline := time.Now().Add(releaseRetryFor); time.Now().Before(deadline); {
+			time.Sleep(delay)
+			if s.tryRelease(ctx, workflowID, release) {
+				return
+			}
+			delay = min(2*delay, 5*time.Second)
+		}
+		s.log.Error("reservation kept: could not learn whether its workflow started", zap.String("workflow_id", workflowID))
+	}()
+}
+
+// tryRelease reports whether the reservation is settled: released, or
+// owned by a workflow that exists.
+func (s *Server) tryRelease(ctx context.Context, workflowID string, release func(context.Context) error) bool {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_, err := s.tc.DescribeWorkflowExecution(ctx, workflowID, "")
+	if err == nil {
+		return true
+	}
+	var nf *serviceerror.NotFound
+	if !errors.As(err, &nf) {
+		s.log.Warn("reservation: cannot tell whether the workflow started", zap.String("workflow_id", workflowID), zap.Error(err))
+		return false
+	}
+	if err := release(ctx); err != nil {
+		s.log.Warn("reservation: release failed", zap.String("workflow_id", workflowID), zap.Error(err))
+		return false
+	}
+	s.log.Info("reservation released: its workflow never started", zap.String("workflow_id", workflowID))
+	return true
 }

@@ -11,9 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.uber.org/zap"
 
 	"zhucun/policy"
 	"zhucun/store"
@@ -133,60 +131,13 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 	}
 	leave, err := s.startLeave(ctx, in)
 	if err != nil {
-		s.releaseIfUnstarted(ctx, id)
+		s.releaseIfUnstarted(ctx, workflows.LeaveWorkflowID(id), func(ctx context.Context) error {
+			return s.store.ReleaseLeave(ctx, id)
+		})
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, leave)
-}
-
-// releaseRetryFor bounds how long a failed submission keeps asking Temporal
-// whether its workflow started, while Temporal cannot answer.
-const releaseRetryFor = 15 * time.Minute
-
-// releaseIfUnstarted gives back the period and the Idempotency-Key a failed
-// submission reserved, once Temporal confirms its workflow never started,
-// so the member is not blocked by a leave that does not exist. A workflow
-// that did start owns them: its first record writes the leave. While
-// Temporal cannot say (it is down), it keeps asking in the background.
-func (s *Server) releaseIfUnstarted(ctx context.Context, id string) {
-	ctx = context.WithoutCancel(ctx)
-	if s.tryRelease(ctx, id) {
-		return
-	}
-	go func() {
-		delay := time.Second
-		for deadline := time.Now().Add(releaseRetryFor); time.Now().Before(deadline); {
-			time.Sleep(delay)
-			if s.tryRelease(ctx, id) {
-				return
-			}
-			delay = min(2*delay, 5*time.Second)
-		}
-		s.log.Error("leave reservation kept: could not learn whether its workflow started", zap.String("process_id", id))
-	}()
-}
-
-// tryRelease reports whether the reservation is settled: released, or
-// owned by a workflow that exists.
-func (s *Server) tryRelease(ctx context.Context, id string) bool {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	_, err := s.tc.DescribeWorkflowExecution(ctx, workflows.LeaveWorkflowID(id), "")
-	if err == nil {
-		return true
-	}
-	var nf *serviceerror.NotFound
-	if !errors.As(err, &nf) {
-		s.log.Warn("leave reservation: cannot tell whether the workflow started", zap.String("process_id", id), zap.Error(err))
-		return false
-	}
-	if err := s.store.ReleaseLeave(ctx, id); err != nil {
-		s.log.Warn("leave reservation: release failed", zap.String("process_id", id), zap.Error(err))
-		return false
-	}
-	s.log.Info("leave reservation released: its workflow never started", zap.String("process_id", id))
-	return true
 }
 
 // startLeave starts the workflow and waits for its first record, so the

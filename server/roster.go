@@ -11,9 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.uber.org/zap"
 
 	"zhucun/policy"
 	"zhucun/store"
@@ -141,7 +139,9 @@ func (s *Server) reserveAndStart(w http.ResponseWriter, r *http.Request, in work
 	in.Flags, in.FlagNotes = rosterFlags(facts, in.Rules)
 	rc, err := s.startRoster(ctx, in)
 	if err != nil {
-		s.releaseRoster(ctx, in.ID)
+		s.releaseIfUnstarted(ctx, workflows.RosterChangeWorkflowID(in.ID), func(ctx context.Context) error {
+			return s.store.CancelRosterChange(ctx, in.ID)
+		})
 		s.fail(w, r, err)
 		return
 	}
@@ -265,21 +265,6 @@ func (s *Server) startRoster(ctx context.Context, in workflows.RosterChangeInput
 	err := s.startWith(ctx, client.StartWorkflowOptions{ID: workflows.RosterChangeWorkflowID(in.ID)},
 		workflows.RosterChangeWorkflow, in, workflows.RosterRecorded, nil, &rc)
 	return rc, err
-}
-
-// releaseRoster cancels the reservation only if the workflow surely never
-// started; a started one will apply the change when filed.
-func (s *Server) releaseRoster(ctx context.Context, id string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	_, err := s.tc.DescribeWorkflowExecution(ctx, workflows.RosterChangeWorkflowID(id), "")
-	var nf *serviceerror.NotFound
-	if !errors.As(err, &nf) {
-		return
-	}
-	if err := s.store.CancelRosterChange(ctx, id); err != nil {
-		s.log.Error("release roster reservation", zap.String("change", id), zap.Error(err))
-	}
 }
 
 // rosterChangeFor loads a change the caller may see: canSee's scope, plus
