@@ -6,7 +6,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -64,6 +63,3 @@ func rawDecide(ctx context.Context, c client.Client, id string) error {
 	}
 	return nil
 }
-
-// since is a tiny helper for latency samples.
-func since(t time.Time) time.Duration { return time.Since(t) }

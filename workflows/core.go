@@ -87,16 +87,6 @@ func (c *core) step(name string) *Step {
 	return nil
 }
 
-// lastStep returns the latest step of that name, open or not, or nil.
-func (c *core) lastStep(name string) *Step {
-	for i := len(c.steps) - 1; i >= 0; i-- {
-		if c.steps[i].Name == name {
-			return &c.steps[i]
-		}
-	}
-	return nil
-}
-
 // close marks a step done and drops its alarms.
 func (c *core) close(ctx workflow.Context, s *Step) {
 	s.DoneAt = ptr(chinaNow(ctx))
