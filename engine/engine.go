@@ -144,7 +144,8 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	s := &Server{srv: srv, hostPort: net.JoinHostPort(host, fmt.Sprint(port)), ns: o.Namespace}
 	if visCfg != nil {
-		if err := s.waitFrontend(ctx); err == nil {
+		err := s.waitFrontend(ctx)
+		if err == nil {
 			err = registerNamespace(ctx, s.hostPort, o.Namespace)
 		}
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 || (args[0] != "add" && args[0] != "passwd") {
-		return errors.New("usage: zhucun user add|passwd ...")
+		return errors.New("usage: zhucun user add|passwd --username U [flags]")
 	}
 	sub := args[0]
 	cfg, fs, _ := parseConfig("user "+sub, nil)
