@@ -39,7 +39,14 @@ func (a *Activities) Register(w worker.Registry) {
 // waiting index, new timeline events, outbox notices and, for leaves, the
 // period used by the overlap check.
 func (a *Activities) RecordProcess(ctx context.Context, s workflows.Snapshot) error {
-	tx, err := a.Pool.Begin(ctx)
+	return Record(ctx, a.Pool, s)
+}
+
+// Record writes one snapshot. Besides the workflows, the server calls it
+// for a process's opening snapshot, so the submitter reads the process at
+// once; the workflow's own write of that snapshot is then a no-op.
+func Record(ctx context.Context, pool *pgxpool.Pool, s workflows.Snapshot) error {
+	tx, err := pool.Begin(ctx)
 	if err != nil {
 		return err
 	}

@@ -5,16 +5,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"go.uber.org/zap"
 
 	"zhucun/app"
+	"zhucun/store"
 )
 
 // Options of a benchmark run.
 type Options struct {
-	// DatabaseURL names a database the run may fill (created if missing).
+	// DatabaseURL names a database the run drops and fills anew.
 	DatabaseURL string
 	// Levels are the client concurrencies to compare at.
 	Levels []int
@@ -36,6 +39,15 @@ func Frontend(ctx context.Context, o Options) ([]Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+	// Leaves of an earlier run would overlap this run's dates, so the run
+	// starts from nothing; a name without "bench" is refused, so real data
+	// is never dropped by mistake.
+	if !strings.Contains(dbName(o.DatabaseURL), "bench") {
+		return nil, fmt.Errorf("--database-url: the benchmark drops its database; name it with \"bench\" in it (got %q)", dbName(o.DatabaseURL))
+	}
+	if err := store.DropDatabases(ctx, o.DatabaseURL, "", "_temporal", "_temporal_visibility"); err != nil {
+		return nil, err
+	}
 	cfg := app.Config{DatabaseURL: o.DatabaseURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dir,
 		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 1 << 30,
 		Synchronous: o.Synchronous, TemporalStore: o.Store, HistoryShards: 4}
@@ -75,6 +87,14 @@ func Frontend(ctx context.Context, o Options) ([]Result, error) {
 		all = append(all, level...)
 	}
 	return all, nil
+}
+
+func dbName(url string) string {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return ""
+	}
+	return cfg.Database
 }
 
 func ratio(a, b float64) float64 {

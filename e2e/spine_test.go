@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"go.uber.org/zap"
 
 	"zhucun/app"
@@ -258,18 +257,7 @@ func TestPostgresTemporalStore(t *testing.T) {
 
 // dropSiblings drops the databases named after url's database plus each suffix.
 func dropSiblings(t *testing.T, url string, suffixes ...string) {
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		return
-	}
-	name := cfg.Database
-	cfg.Database = "postgres"
-	c, err := pgx.ConnectConfig(context.Background(), cfg)
-	if err != nil {
-		return
-	}
-	defer c.Close(context.Background())
-	for _, s := range suffixes {
-		c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name + s}.Sanitize()+" WITH (FORCE)")
+	if err := store.DropDatabases(context.Background(), url, suffixes...); err != nil {
+		t.Logf("drop %v: %v", suffixes, err)
 	}
 }

@@ -113,7 +113,9 @@ func isUnavailable(err error) bool {
 	var netErr net.Error
 	var unav *serviceerror.Unavailable
 	var updTimeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	var deadline *serviceerror.DeadlineExceeded
 	return errors.As(err, &conn) || errors.As(err, &netErr) || errors.As(err, &unav) || errors.As(err, &updTimeout) ||
+		errors.As(err, &deadline) ||
 		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) || pgConnectionLost(err)
 }
 

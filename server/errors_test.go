@@ -32,6 +32,7 @@ func TestErrorMapping(t *testing.T) {
 		{store.ErrNotFound, 404, CodeNotFound},
 		{serviceerror.NewWorkflowExecutionAlreadyStarted("started", "", ""), 409, CodeConflict},
 		{serviceerror.NewUnavailable("down"), 503, CodeUnavailable},
+		{serviceerror.NewDeadlineExceeded("no frontend answered"), 503, CodeUnavailable},
 		{context.DeadlineExceeded, 503, CodeUnavailable},
 		{errors.New("pq: secret table xyz exploded"), 500, CodeInternal},
 		{temporal.NewApplicationError("odd", "SomethingElse"), 500, CodeInternal},

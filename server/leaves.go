@@ -112,7 +112,12 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 		Route: route, PolicyVersion: pol.Ref(), Rules: pol.Rules.Leave,
 		EscalateTo: resolveParty(pol.Rules.Leave.EscalateTo, mc),
 		StartAt:    start, EndAt: policy.EndOfDay(end), ReturnDueAt: policy.ReturnDue(pol.Rules.Leave, end),
-		SubmittedBy: actorOf(u),
+		SubmittedBy: actorOf(u), SubmittedAt: s.now().Truncate(time.Millisecond),
+	}
+	opening, leave, err := workflows.LeaveOpening(in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	existing, err := s.store.ReserveLeave(ctx, store.LeaveReservation{
 		ProcessID: id, MemberID: mc.MemberID, Start: start, End: end, UserID: u.ID, IdempotencyKey: idemKey,
@@ -129,7 +134,7 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 		s.respondRepeated(w, r, u.ID, idemKey, "leaves", existing)
 		return
 	}
-	leave, err := s.startLeave(ctx, in)
+	err = s.startOpened(ctx, client.StartWorkflowOptions{ID: workflows.LeaveWorkflowID(id)}, workflows.LeaveWorkflow, in, opening)
 	if err != nil {
 		s.releaseIfUnstarted(ctx, workflows.LeaveWorkflowID(id), func(ctx context.Context) error {
 			return s.store.ReleaseLeave(ctx, id)
@@ -138,15 +143,6 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, leave)
-}
-
-// startLeave starts the workflow and waits for its first record, so the
-// caller can read the leave at once.
-func (s *Server) startLeave(ctx context.Context, in workflows.LeaveInput) (workflows.Leave, error) {
-	var leave workflows.Leave
-	err := s.startWith(ctx, client.StartWorkflowOptions{ID: workflows.LeaveWorkflowID(in.ID)},
-		workflows.LeaveWorkflow, in, workflows.LeaveSubmitted, nil, &leave)
-	return leave, err
 }
 
 // route resolves who approves a leave of these dates and who gets it on

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
+	"zhucun/activities"
 	"zhucun/workflows"
 )
 
@@ -32,6 +33,24 @@ func (s *Server) startWith(ctx context.Context, opts client.StartWorkflowOptions
 		return err
 	}
 	return h.Get(ctx, out)
+}
+
+// startOpened starts a process's workflow and then writes its opening
+// snapshot to the read model itself, so the caller reads the process at
+// once without waiting for the workflow's first task: one round trip to
+// Temporal, as a bare start has. The workflow records the same snapshot
+// durably (a no-op when this write came first), so a failed write here
+// loses nothing and is only logged.
+func (s *Server) startOpened(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, opening workflows.Snapshot) error {
+	opts.TaskQueue = workflows.TaskQueue
+	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
+	if _, err := s.tc.ExecuteWorkflow(ctx, opts, wf, in); err != nil {
+		return err
+	}
+	if err := activities.Record(ctx, s.pool, opening); err != nil {
+		s.log.Warn("opening record deferred to the workflow", zap.String("workflow_id", opening.WorkflowID), zap.Error(err))
+	}
+	return nil
 }
 
 // updateWait bounds how long an update waits to be taken and recorded by

@@ -19,13 +19,26 @@ import (
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
 
+// defaultMaxConns: four processes of one deployment (two api, two worker)
+// stay within PostgreSQL's default 100 connections beside Temporal's own.
+const defaultMaxConns = 16
+
 // Open connects to databaseURL, creating the database if it is missing, and
 // applies the migrations.
 func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 	if err := EnsureDatabase(ctx, databaseURL); err != nil {
 		return nil, err
 	}
-	pool, err := pgxpool.New(ctx, databaseURL)
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	// pgx's default of max(4, CPUs) connections queued concurrent requests
+	// behind each other; pool_max_conns in the URL still wins.
+	if !strings.Contains(databaseURL, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -85,4 +98,27 @@ func MaskURL(raw string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// DropDatabases drops the databases named after databaseURL's database
+// plus each suffix ("" for itself, "_temporal" for Temporal's...), ending
+// any session still on them. For benchmarks and tests that start from nothing.
+func DropDatabases(ctx context.Context, databaseURL string, suffixes ...string) error {
+	cfg, err := pgx.ParseConfig(databaseURL)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	name := cfg.Database
+	cfg.Database = "postgres"
+	c, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	for _, s := range suffixes {
+		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name + s}.Sanitize()+" WITH (FORCE)"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

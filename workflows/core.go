@@ -29,8 +29,14 @@ type core struct {
 var system = Actor{UserID: "system", Name: "系统", Party: Party{Role: "system"}}
 
 func (c *core) event(ctx workflow.Context, by Actor, action, step, comment string) {
+	c.eventAt(chinaNow(ctx), by, action, step, comment)
+}
+
+// eventAt is event at a given instant: a process's opening state is built
+// before there is a workflow context, from the submission instant.
+func (c *core) eventAt(now time.Time, by Actor, action, step, comment string) {
 	c.events = append(c.events, Event{
-		Seq: len(c.events) + 1, At: chinaNow(ctx), ActorID: by.UserID, Actor: by.Name,
+		Seq: len(c.events) + 1, At: now, ActorID: by.UserID, Actor: by.Name,
 		Role: by.Party.Role, Action: action, Step: step, Comment: comment,
 	})
 	c.changed++
@@ -52,7 +58,11 @@ type stepTimers struct {
 
 // open adds a step and schedules its alarms.
 func (c *core) open(ctx workflow.Context, name string, waiting []Party, t stepTimers) *Step {
-	now := chinaNow(ctx)
+	return c.openAt(chinaNow(ctx), name, waiting, t)
+}
+
+// openAt is open at a given instant (see eventAt).
+func (c *core) openAt(now time.Time, name string, waiting []Party, t stepTimers) *Step {
 	c.steps = append(c.steps, Step{Name: name, WaitingOn: waiting, OpenedAt: now, DueAt: t.Due, Decisions: []Decision{}})
 	if t.RemindEvery > 0 {
 		c.alarms = append(c.alarms, Alarm{At: now.Add(t.RemindEvery), Kind: AlarmRemind, Step: name, Every: t.RemindEvery})

@@ -19,8 +19,9 @@ const (
 	LeaveExtend   = "extend"
 	LeaveReturn   = "return"
 	LeaveQuery    = "leave"
-	// LeaveSubmitted is sent with the start: it answers once the leave is
-	// in the read model, so the submitter can read it at once.
+	// LeaveSubmitted answers once the leave is in the read model. The
+	// server no longer sends it (it writes the opening itself, see
+	// LeaveOpening); the handler stays for leaves started with it.
 	LeaveSubmitted = "submitted"
 )
 
@@ -80,6 +81,9 @@ type LeaveInput struct {
 	EndAt       time.Time `json:"end_at"`
 	ReturnDueAt time.Time `json:"return_due_at"`
 	SubmittedBy Actor     `json:"submitted_by"`
+	// SubmittedAt is when the server took the request: the opening state
+	// is built as of then, by server and workflow alike.
+	SubmittedAt time.Time `json:"submitted_at"`
 }
 
 // DecideArgs approve or refuse a leave or its pending extension.
@@ -172,7 +176,10 @@ func LeaveWorkflow(ctx workflow.Context, in LeaveInput) (Leave, error) {
 	return w.run(ctx)
 }
 
-func newLeaveWorkflow(ctx workflow.Context, in LeaveInput) (*leaveWorkflow, error) {
+// openLeave builds a leave's opening state (submitted, waiting on its
+// approvers) as of now. It touches no workflow context, so the server can
+// build the very snapshot the workflow records first (LeaveOpening).
+func openLeave(in LeaveInput, now time.Time) (*leaveWorkflow, error) {
 	if in.ID == "" || in.MemberID == "" || len(in.Route.Approvers) == 0 {
 		return nil, invalid("leave input needs id, member_id and approvers")
 	}
@@ -180,7 +187,7 @@ func newLeaveWorkflow(ctx workflow.Context, in LeaveInput) (*leaveWorkflow, erro
 	w.hdr = Snapshot{
 		ProcessID: in.ID, WorkflowID: LeaveWorkflowID(in.ID), Kind: KindLeave,
 		Subject: in.MemberID, MemberID: in.MemberID, CountyID: in.CountyID,
-		TownshipID: in.TownshipID, UnitID: in.UnitID, OpenedAt: chinaNow(ctx),
+		TownshipID: in.TownshipID, UnitID: in.UnitID, OpenedAt: now,
 	}
 	w.escalateTo = in.EscalateTo
 	w.leave = Leave{
@@ -188,7 +195,39 @@ func newLeaveWorkflow(ctx workflow.Context, in LeaveInput) (*leaveWorkflow, erro
 		TeamID: in.TeamID, TownshipID: in.TownshipID, CountyID: in.CountyID, Kind: in.Kind,
 		StartDate: in.StartDate, EndDate: in.EndDate, Days: in.Route.Days, Reason: in.Reason,
 		Route: in.Route.Route, RouteReason: in.Route.Reason, Status: LeavePending,
-		PolicyVersion: in.PolicyVersion, Extensions: []Extension{}, SubmittedAt: chinaNow(ctx),
+		PolicyVersion: in.PolicyVersion, Extensions: []Extension{}, SubmittedAt: now,
+	}
+	w.eventAt(now, in.SubmittedBy, "submitted", StepApproval, in.Reason)
+	w.openApprovalAt(now, StepApproval, in.Route.Approvers)
+	return w, nil
+}
+
+// LeaveOpening is the first snapshot the workflow of in records, and the
+// leave it shows, built by the same code. The server writes it itself right
+// after the start, so the submitter reads the leave at once without waiting
+// for the workflow's first task; the workflow's own write of it is then a
+// no-op, and it is what makes the record durable. in.SubmittedAt must be set.
+func LeaveOpening(in LeaveInput) (Snapshot, Leave, error) {
+	if in.SubmittedAt.IsZero() {
+		return Snapshot{}, Leave{}, invalid("leave input needs submitted_at")
+	}
+	w, err := openLeave(in, in.SubmittedAt.In(cst))
+	if err != nil {
+		return Snapshot{}, Leave{}, err
+	}
+	l := w.detail()
+	return w.snapshot(w.leave.Status, l), l, nil
+}
+
+func newLeaveWorkflow(ctx workflow.Context, in LeaveInput) (*leaveWorkflow, error) {
+	// Histories from before SubmittedAt existed open at the first task's time.
+	now := chinaNow(ctx)
+	if !in.SubmittedAt.IsZero() {
+		now = in.SubmittedAt.In(cst)
+	}
+	w, err := openLeave(in, now)
+	if err != nil {
+		return nil, err
 	}
 	handlers := []struct {
 		name     string
@@ -223,8 +262,6 @@ func (w *leaveWorkflow) subject() string {
 }
 
 func (w *leaveWorkflow) run(ctx workflow.Context) (Leave, error) {
-	w.event(ctx, w.in.SubmittedBy, "submitted", StepApproval, w.in.Reason)
-	w.openApproval(ctx, StepApproval, w.in.Route.Approvers)
 	if err := w.save(ctx); err != nil {
 		return Leave{}, err
 	}
@@ -257,12 +294,16 @@ func (w *leaveWorkflow) detail() Leave {
 }
 
 func (w *leaveWorkflow) openApproval(ctx workflow.Context, name string, approvers []Party) {
+	w.openApprovalAt(chinaNow(ctx), name, approvers)
+}
+
+func (w *leaveWorkflow) openApprovalAt(now time.Time, name string, approvers []Party) {
 	r := w.in.Rules
 	due := w.in.StartAt
 	if name == StepExtensionApproval {
 		due = w.endAt
 	}
-	w.open(ctx, name, approvers, stepTimers{
+	w.openAt(now, name, approvers, stepTimers{
 		Due: &due, RemindEvery: r.ReminderEvery.D(), EscalateAfter: r.EscalateAfter.D(),
 	})
 	w.notify(approvers, "待审批：「"+w.subject()+"」")

@@ -1,8 +1,10 @@
 package workflows_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"zhucun/policy"
 	"zhucun/workflows"
@@ -752,4 +754,34 @@ func containsKey(ps []workflows.Party, p workflows.Party) bool {
 		}
 	}
 	return false
+}
+
+// The server writes LeaveOpening itself and the workflow's first record
+// must then be the same write, or the read model would flip between two
+// versions of the opening (or hold the server's one only).
+func TestLeaveOpeningIsTheFirstRecord(t *testing.T) {
+	h := newHarness(t, at(t, "2026-12-01T09:00"))
+	in := leaveInput(t, "2026-12-10", "2026-12-16")
+	// The server's clock reads a moment before the workflow's first task.
+	in.SubmittedAt = at(t, "2026-12-01T08:59").Add(59*time.Second + 123*time.Millisecond)
+	h.ok(at(t, "2026-12-01T10:00"), workflows.LeaveWithdraw, workflows.ActorArgs{Actor: memberActor})
+	h.run(in)
+
+	opening, leave, err := workflows.LeaveOpening(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := h.snapshots()[0]
+	got, _ := json.Marshal(first)
+	want, _ := json.Marshal(opening)
+	if string(got) != string(want) {
+		t.Errorf("first record differs from LeaveOpening:\n got %s\nwant %s", got, want)
+	}
+	if !leave.SubmittedAt.Equal(in.SubmittedAt) || leave.Status != workflows.LeavePending || len(opening.Events) != 1 || len(opening.Notices) != 1 {
+		t.Errorf("opening: submitted %v status %q, %d events, %d notices", leave.SubmittedAt, leave.Status, len(opening.Events), len(opening.Notices))
+	}
+	in.SubmittedAt = time.Time{}
+	if _, _, err := workflows.LeaveOpening(in); err == nil {
+		t.Error("an opening without submitted_at was built")
+	}
 }

@@ -20,7 +20,7 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return benchScale(ctx, args[1:], stdout)
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	db := fs.String("database-url", "postgres://postgres@127.0.0.1:5432/zhucun_bench?sslmode=disable", "a database the run may fill")
+	db := fs.String("database-url", "postgres://postgres@127.0.0.1:5432/zhucun_bench?sslmode=disable", "a database the run drops and fills anew (its name must contain \"bench\")")
 	levels := fs.String("clients", "1,16,64", "client concurrencies")
 	n := fs.Int("n", 300, "processes per level and side")
 	sync := fs.String("synchronous", "full", "embedded SQLite synchronous pragma (full, normal)")
