@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
@@ -23,16 +22,18 @@ func (a *Activities) registerAbsence(w worker.Registry) {
 }
 
 // recordAbsence keeps the absence side tables current.
-func recordAbsence(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
+func queueAbsence(b *batch, s workflows.Snapshot) error {
 	ab, err := detailAs[workflows.Absence](s)
 	if err != nil {
 		return err
 	}
-	return store.UpsertAbsence(ctx, tx, store.AbsenceRow{
+	sql, args := store.UpsertAbsence(store.AbsenceRow{
 		ProcessID: ab.ID, MemberID: ab.MemberID, UnitID: ab.UnitID, CountyID: ab.CountyID,
 		CycleMonth: ab.CycleMonth, FoundAt: ab.FoundAt, Status: ab.Status, SignedAt: ab.SignedAt,
 		Late: ab.Late, Overdue: s.Overdue,
 	})
+	b.queue("absence row", sql, args...)
+	return nil
 }
 
 // maxReportCarry bounds the walk past closed reports: a year of them is more

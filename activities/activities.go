@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
@@ -45,59 +46,100 @@ func (a *Activities) RecordProcess(ctx context.Context, s workflows.Snapshot) er
 // Record writes one snapshot. Besides the workflows, the server calls it
 // for a process's opening snapshot, so the submitter reads the process at
 // once; the workflow's own write of that snapshot is then a no-op.
-func Record(ctx context.Context, pool *pgxpool.Pool, s workflows.Snapshot) error {
-	tx, err := pool.Begin(ctx)
+//
+// It is one transaction in two round trips, each a pipelined batch: the
+// process row, events and outbox first; then, only if the row was newer,
+// the waiting index and the kind's side table, and the commit. Statement by
+// statement it took about ten, and every submission and decision waits for it.
+func Record(ctx context.Context, pool *pgxpool.Pool, s workflows.Snapshot) (err error) {
+	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback(ctx)
-
-	newer, err := upsertProcess(ctx, tx, s)
+	// A connection left inside a transaction is closed, not reused, by
+	// pgxpool; the rollback just frees the server side at once.
+	defer func() {
+		if err != nil && conn.Conn().PgConn().TxStatus() != 'I' {
+			_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+		conn.Release()
+	}()
+	first, err := processBatch(s)
 	if err != nil {
 		return err
 	}
-	for _, e := range s.Events {
-		if _, err := tx.Exec(ctx, sqlInsertEvent, s.ProcessID, e.Seq, e.At, e.ActorID, e.Actor, e.Role, e.Action, e.Step, e.Comment); err != nil {
-			return fmt.Errorf("event: %w", err)
+	var newer bool
+	if err := first.run(ctx, conn, func(i int, tag pgconn.CommandTag) {
+		if i == 1 { // the process row; 0 is BEGIN
+			newer = tag.RowsAffected() == 1
 		}
+	}); err != nil {
+		return err
 	}
-	for i, n := range s.Notices {
-		if _, err := tx.Exec(ctx, sqlInsertOutbox, s.ProcessID, s.Version, i, n.To.Key(), n.Text); err != nil {
-			return fmt.Errorf("outbox: %w", err)
-		}
-	}
+	var second batch
 	if newer {
-		if err := replaceWaiting(ctx, tx, s); err != nil {
-			return err
-		}
-		if err := recordKind(ctx, tx, s); err != nil {
+		queueWaiting(&second, s)
+		if err := queueKind(&second, s); err != nil {
 			return err
 		}
 	}
-	return tx.Commit(ctx)
+	second.queue("commit", "COMMIT")
+	return second.run(ctx, conn, nil)
 }
 
-func upsertProcess(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) (bool, error) {
+// batch is a pipelined list of statements, each named for its error.
+type batch struct {
+	b     pgx.Batch
+	names []string
+}
+
+func (b *batch) queue(name, sql string, args ...any) {
+	b.b.Queue(sql, args...)
+	b.names = append(b.names, name)
+}
+
+// run sends the batch in one round trip and reads every result in order,
+// handing each command tag to seen (if not nil).
+func (b *batch) run(ctx context.Context, conn *pgxpool.Conn, seen func(int, pgconn.CommandTag)) error {
+	br := conn.SendBatch(ctx, &b.b)
+	for i, name := range b.names {
+		tag, err := br.Exec()
+		if err != nil {
+			br.Close()
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if seen != nil {
+			seen(i, tag)
+		}
+	}
+	return br.Close()
+}
+
+func processBatch(s workflows.Snapshot) (*batch, error) {
 	waiting, _ := json.Marshal(s.WaitingOn)
 	steps, _ := json.Marshal(s.Steps)
 	detail, err := json.Marshal(s.Detail)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	tag, err := tx.Exec(ctx, sqlUpsertProcess, s.ProcessID, s.WorkflowID, s.Kind, s.Subject, nullable(s.MemberID),
+	b := &batch{}
+	b.queue("begin", "BEGIN")
+	b.queue("process", sqlUpsertProcess, s.ProcessID, s.WorkflowID, s.Kind, s.Subject, nullable(s.MemberID),
 		s.CountyID, nullable(s.TownshipID), nullable(s.UnitID), s.Status, s.Step, waiting, s.DueAt, s.Overdue,
 		s.OpenedAt, s.ClosedAt, s.Version, steps, detail)
-	if err != nil {
-		return false, fmt.Errorf("process: %w", err)
+	for _, e := range s.Events {
+		b.queue("event", sqlInsertEvent, s.ProcessID, e.Seq, e.At, e.ActorID, e.Actor, e.Role, e.Action, e.Step, e.Comment)
 	}
-	return tag.RowsAffected() == 1, nil
+	for i, n := range s.Notices {
+		b.queue("outbox", sqlInsertOutbox, s.ProcessID, s.Version, i, n.To.Key(), n.Text)
+	}
+	return b, nil
 }
 
-func replaceWaiting(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM process_waiting WHERE process_id = $1`, s.ProcessID); err != nil {
-		return err
-	}
-	rows := [][]any{}
+// queueWaiting replaces the process's lines in the waiting index: who it
+// waits on, per open step, and whom an overdue step was escalated to.
+func queueWaiting(b *batch, s workflows.Snapshot) {
+	b.queue("waiting", `DELETE FROM process_waiting WHERE process_id = $1`, s.ProcessID)
 	seen := map[string]bool{}
 	add := func(party, step string, due any, escalated bool) {
 		k := party + "|" + step
@@ -105,7 +147,8 @@ func replaceWaiting(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error 
 			return
 		}
 		seen[k] = true
-		rows = append(rows, []any{s.ProcessID, party, step, due, escalated})
+		b.queue("waiting", `INSERT INTO process_waiting (process_id, party, step, due_at, escalated) VALUES ($1,$2,$3,$4,$5)`,
+			s.ProcessID, party, step, due, escalated)
 	}
 	for _, st := range s.Steps {
 		if st.DoneAt != nil {
@@ -118,20 +161,17 @@ func replaceWaiting(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error 
 			add(st.EscalatedTo.Key(), st.Name, st.DueAt, true)
 		}
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"process_waiting"},
-		[]string{"process_id", "party", "step", "due_at", "escalated"}, pgx.CopyFromRows(rows))
-	return err
 }
 
-// recordKind keeps a kind's own side tables current.
-func recordKind(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
+// queueKind keeps a kind's own side tables current.
+func queueKind(b *batch, s workflows.Snapshot) error {
 	switch s.Kind {
 	case workflows.KindLeave:
-		return recordLeave(ctx, tx, s)
+		return queueLeave(b, s)
 	case workflows.KindAbsence:
-		return recordAbsence(ctx, tx, s)
+		return queueAbsence(b, s)
 	case workflows.KindRosterChange:
-		return recordRoster(ctx, tx, s)
+		return queueRoster(b, s)
 	}
 	return nil
 }
@@ -150,7 +190,7 @@ func detailAs[T any](s workflows.Snapshot) (T, error) {
 	return v, err
 }
 
-func recordLeave(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
+func queueLeave(b *batch, s workflows.Snapshot) error {
 	l, err := detailAs[workflows.Leave](s)
 	if err != nil {
 		return err
@@ -159,8 +199,8 @@ func recordLeave(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
 	if l.ActualEndDate != nil {
 		end = *l.ActualEndDate
 	}
-	_, err = tx.Exec(ctx, sqlUpsertLeavePeriod, l.ID, l.MemberID, l.StartDate, end, l.Status)
-	return err
+	b.queue("leave period", sqlUpsertLeavePeriod, l.ID, l.MemberID, l.StartDate, end, l.Status)
+	return nil
 }
 
 func nullable(s string) any {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
@@ -49,11 +48,11 @@ func (a *Activities) ApplyRosterChange(ctx context.Context, c workflows.RosterLe
 
 // recordRoster mirrors the workflow's status on the change's ledger row,
 // so SQL over roster_changes sees where each change stands.
-func recordRoster(ctx context.Context, tx pgx.Tx, s workflows.Snapshot) error {
+func queueRoster(b *batch, s workflows.Snapshot) error {
 	rc, err := detailAs[workflows.RosterChange](s)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE roster_changes SET status = $2 WHERE id::text = $1`, rc.ID, rc.Status)
-	return err
+	b.queue("roster change", `UPDATE roster_changes SET status = $2 WHERE id::text = $1`, rc.ID, rc.Status)
+	return nil
 }

@@ -74,14 +74,9 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 		if !(mode.API && mode.Worker) {
 			return errors.New("api and worker run against an external Temporal: set TEMPORAL_ADDRESS")
 		}
-		eo := engine.Options{DataDir: cfg.DataDir, FrontendAddr: cfg.EmbeddedAddr,
-			Namespace: cfg.Namespace, Log: log, Synchronous: cfg.Synchronous}
-		switch cfg.TemporalStore {
-		case "", "sqlite":
-		case "postgres":
-			eo.PostgresURL, eo.HistoryShards = cfg.DatabaseURL, cfg.HistoryShards
-		default:
-			return fmt.Errorf("--temporal-store %q: must be sqlite or postgres", cfg.TemporalStore)
+		eo, err := cfg.EngineOptions(log)
+		if err != nil {
+			return err
 		}
 		a.Engine, err = engine.Start(ctx, eo)
 		if err != nil {
@@ -113,6 +108,21 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 	return nil
 }
 
+// EngineOptions are the embedded Temporal server's options from cfg, for
+// `serve` and for `temporal` (the server alone, for a split deployment).
+func (cfg Config) EngineOptions(log *zap.Logger) (engine.Options, error) {
+	eo := engine.Options{DataDir: cfg.DataDir, FrontendAddr: cfg.EmbeddedAddr,
+		Namespace: cfg.Namespace, Log: log, Synchronous: cfg.Synchronous}
+	switch cfg.TemporalStore {
+	case "", "sqlite":
+	case "postgres":
+		eo.PostgresURL, eo.HistoryShards = cfg.DatabaseURL, cfg.HistoryShards
+	default:
+		return eo, fmt.Errorf("--temporal-store %q: must be sqlite or postgres", cfg.TemporalStore)
+	}
+	return eo, nil
+}
+
 func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {
 	if cfg.WebhookURL != "" {
 		return &notify.WebhookDeliverer{URL: cfg.WebhookURL, Kind: cfg.WebhookKind, Client: &http.Client{Timeout: 10 * time.Second}}
@@ -121,7 +131,7 @@ func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {
 }
 
 func (a *App) listen(cfg Config, log *zap.Logger) error {
-	srv := server.New(server.Config{Pool: a.Pool, Temporal: a.Temporal, Log: log.Named("http"),
+	srv := server.New(server.Config{Pool: a.Pool, Temporal: a.Temporal, Namespace: cfg.Namespace, Log: log.Named("http"),
 		TokenTTL: cfg.TokenTTL, LoginPerMinute: cfg.LoginPerMinute, LoginPerUserPerMinute: cfg.LoginPerUserPerMinute})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -21,7 +21,10 @@ import (
 type Config struct {
 	Pool     *pgxpool.Pool
 	Temporal client.Client
-	Log      *zap.Logger
+	// Namespace is the processes' Temporal namespace (default "default"),
+	// for the calls that take it outright.
+	Namespace string
+	Log       *zap.Logger
 	// Now is the clock for request-side checks (dates in the future...).
 	Now      func() time.Time
 	TokenTTL time.Duration
@@ -35,13 +38,14 @@ type Config struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	store    *store.Store
-	pool     *pgxpool.Pool
-	tc       client.Client
-	log      *zap.Logger
-	now      func() time.Time
-	tokenTTL time.Duration
-	cfg      Config
+	store     *store.Store
+	pool      *pgxpool.Pool
+	tc        client.Client
+	namespace string
+	log       *zap.Logger
+	now       func() time.Time
+	tokenTTL  time.Duration
+	cfg       Config
 }
 
 // New builds the server.
@@ -61,7 +65,10 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
 	}
-	return &Server{store: store.New(cfg.Pool), pool: cfg.Pool, tc: cfg.Temporal, log: cfg.Log,
+	if cfg.Namespace == "" {
+		cfg.Namespace = "default"
+	}
+	return &Server{store: store.New(cfg.Pool), pool: cfg.Pool, tc: cfg.Temporal, namespace: cfg.Namespace, log: cfg.Log,
 		now: cfg.Now, tokenTTL: cfg.TokenTTL, cfg: cfg}
 }
 

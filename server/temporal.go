@@ -6,8 +6,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	updatepb "go.temporal.io/api/update/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
@@ -64,14 +68,18 @@ const updateWait = 20 * time.Second
 // not record in time answers 503 saying so: it takes effect once the
 // database is back, and must not be sent again blindly. An update to a
 // finished workflow is a wrong-state request: 409 with closedMsg.
+//
+// It is one call that waits for the update to complete, as a bare update
+// is; only when that runs out of time does a second call ask whether the
+// workflow had accepted it, to say which of the two 503s it is.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, wid, name string, args, out any, closedMsg string) {
 	ctx, cancel := context.WithTimeout(r.Context(), updateWait)
 	defer cancel()
+	updateID := uuid.NewString()
 	h, err := s.tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: wid, UpdateName: name, Args: []any{args}, WaitForStage: client.WorkflowUpdateStageAccepted,
+		WorkflowID: wid, UpdateID: updateID, UpdateName: name, Args: []any{args}, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
-	accepted := err == nil
-	if accepted {
+	if err == nil {
 		err = h.Get(ctx, out)
 	}
 	// The SDK may give up a moment before ctx does, with its own timeout
@@ -82,7 +90,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, wid, name string, 
 	switch {
 	case err == nil:
 		writeJSON(w, http.StatusOK, out)
-	case timedOut && accepted:
+	case timedOut && s.accepted(r.Context(), wid, updateID):
 		s.log.Warn("accepted update not recorded in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
 		s.fail(w, r, errf(CodeUnavailable, "accepted, but not recorded yet: a backing service is slow or down; it takes effect when the service is back, so check before sending it again"))
 	case timedOut:
@@ -93,4 +101,23 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, wid, name string, 
 	default:
 		s.fail(w, r, err)
 	}
+}
+
+// acceptedWait bounds the question whether an update that ran out of time
+// had been accepted; the caller is waiting for an answer already.
+const acceptedWait = 3 * time.Second
+
+// accepted reports whether the workflow has accepted the update (its
+// validator passed and the step is taken, to be recorded), as far as
+// Temporal can tell within acceptedWait.
+func (s *Server) accepted(ctx context.Context, wid, updateID string) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptedWait)
+	defer cancel()
+	resp, err := s.tc.WorkflowService().PollWorkflowExecutionUpdate(ctx, &workflowservice.PollWorkflowExecutionUpdateRequest{
+		Namespace:  s.namespace,
+		UpdateRef:  &updatepb.UpdateRef{WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: wid}, UpdateId: updateID},
+		Identity:   "zhucun-api",
+		WaitPolicy: &updatepb.WaitPolicy{LifecycleStage: enumspb.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED},
+	})
+	return err == nil && resp.GetStage() >= enumspb.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED
 }

@@ -173,17 +173,14 @@ type AbsenceRow struct {
 	Overdue    bool
 }
 
-// UpsertAbsence writes an absence's side-table line inside the Record
-// activity's transaction (called only for a newer snapshot).
-func UpsertAbsence(ctx context.Context, tx pgx.Tx, r AbsenceRow) error {
-	_, err := tx.Exec(ctx, `INSERT INTO absences (process_id, member_id, unit_id, county_id, cycle_month,
+// UpsertAbsence is the statement that writes an absence's side-table line,
+// which the record activity runs in its transaction (only for a newer
+// snapshot).
+func UpsertAbsence(r AbsenceRow) (string, []any) {
+	return `INSERT INTO absences (process_id, member_id, unit_id, county_id, cycle_month,
 			found_at, status, signed_at, late, overdue)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
 		ON CONFLICT (process_id) DO UPDATE SET status = EXCLUDED.status, signed_at = EXCLUDED.signed_at,
 			late = EXCLUDED.late, overdue = EXCLUDED.overdue`,
-		r.ProcessID, r.MemberID, r.UnitID, r.CountyID, r.CycleMonth, r.FoundAt, r.Status, r.SignedAt, r.Late, r.Overdue)
-	if err != nil {
-		return fmt.Errorf("absence row: %w", err)
-	}
-	return nil
+		[]any{r.ProcessID, r.MemberID, r.UnitID, r.CountyID, r.CycleMonth, r.FoundAt, r.Status, r.SignedAt, r.Late, r.Overdue}
 }
