@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"zhucun/policy"
 )
@@ -29,44 +30,67 @@ type LeaveReservation struct {
 // ReserveLeave checks the period against the member's other leaves and
 // reserves it, under a per-member lock so two submissions cannot both pass.
 // With an Idempotency-Key already used, it returns that process's id and
-// reserves nothing.
+// reserves nothing. It is one transaction in one round trip: a pipelined
+// batch whose inserts carry their own conditions.
 func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing string, err error) {
-	tx, err := s.Pool.Begin(ctx)
+	conn, err := s.Pool.Acquire(ctx)
 	if err != nil {
 		return "", err
 	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('leave:' || $1))`, r.MemberID); err != nil {
-		return "", err
-	}
-	if r.IdempotencyKey != "" {
+	// pgxpool closes a connection returned inside a transaction.
+	defer conn.Release()
+	keyed := r.IdempotencyKey != ""
+	start, end := policy.FormatDate(r.Start), policy.FormatDate(r.End)
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtext('leave:' || $1))`, r.MemberID)
+	if keyed {
 		// The key's lock: a concurrent twin waits here, then finds the row.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('idem:' || $1 || $2))`, r.UserID.String(), r.IdempotencyKey); err != nil {
-			return "", err
+		b.Queue(`SELECT pg_advisory_xact_lock(hashtext('idem:' || $1 || $2))`, r.UserID.String(), r.IdempotencyKey)
+		b.Queue(`SELECT coalesce((SELECT process_id::text FROM idempotency_keys WHERE user_id=$1 AND key=$2 AND route='leaves'), '')`,
+			r.UserID, r.IdempotencyKey)
+	}
+	b.Queue(`INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status)
+		SELECT $1::uuid, $2, $3::date, $4::date, 'pending'
+		WHERE NOT EXISTS (SELECT 1 FROM leave_periods WHERE member_id = $2 AND status IN ('pending','approved')
+		                  AND start_date <= $4::date AND end_date >= $3::date)
+		  AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $5 AND key = $6 AND route = 'leaves')`,
+		r.ProcessID, r.MemberID, start, end, r.UserID, r.IdempotencyKey)
+	if keyed {
+		b.Queue(`INSERT INTO idempotency_keys (user_id, key, route, process_id)
+			SELECT $1, $2, 'leaves', $3::uuid WHERE EXISTS (SELECT 1 FROM leave_periods WHERE process_id = $3::uuid)`,
+			r.UserID, r.IdempotencyKey, r.ProcessID)
+	}
+	b.Queue(`COMMIT`)
+	br := conn.SendBatch(ctx, b)
+	defer br.Close()
+	var reserved bool
+	for i := 0; i < b.Len(); i++ {
+		q := b.QueuedQueries[i]
+		switch {
+		case keyed && i == 3:
+			err = br.QueryRow().Scan(&existing)
+		case strings.HasPrefix(q.SQL, "INSERT INTO leave_periods"):
+			var tag pgconn.CommandTag
+			tag, err = br.Exec()
+			reserved = tag.RowsAffected() == 1
+		default:
+			_, err = br.Exec()
 		}
-		err := tx.QueryRow(ctx, `SELECT process_id::text FROM idempotency_keys WHERE user_id=$1 AND key=$2 AND route='leaves'`,
-			r.UserID, r.IdempotencyKey).Scan(&existing)
-		if err == nil {
-			return existing, nil
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
+		if err != nil {
 			return "", err
 		}
 	}
-	if err := overlap(ctx, tx, r.MemberID, "", r.Start, r.End); err != nil {
+	if err := br.Close(); err != nil {
 		return "", err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status)
-		VALUES ($1,$2,$3,$4,'pending')`, r.ProcessID, r.MemberID, policy.FormatDate(r.Start), policy.FormatDate(r.End)); err != nil {
-		return "", err
+	switch {
+	case existing != "":
+		return existing, nil
+	case !reserved:
+		return "", ErrOverlap
 	}
-	if r.IdempotencyKey != "" {
-		if _, err := tx.Exec(ctx, `INSERT INTO idempotency_keys (user_id, key, route, process_id) VALUES ($1,$2,'leaves',$3)`,
-			r.UserID, r.IdempotencyKey, r.ProcessID); err != nil {
-			return "", err
-		}
-	}
-	return "", tx.Commit(ctx)
+	return "", nil
 }
 
 // CheckOverlap reports ErrOverlap when [start, end] meets a pending or
