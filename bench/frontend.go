@@ -16,17 +16,25 @@ import (
 	"zhucun/policy"
 )
 
-// api is a small HTTP client for the product side of the comparison.
+// api is a small HTTP client for the product side of the comparison. Over
+// several api processes it sends each request to the next one in turn;
+// any of them accepts any token, since tokens live in PostgreSQL.
 type api struct {
-	base   string
+	bases  []string
+	next   atomic.Uint64
 	http   *http.Client
 	tokens sync.Map // username → token
 	users  map[string]map[string]any
 }
 
-func newAPI(base string) *api {
+func newAPI(bases ...string) *api {
 	tr := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}
-	return &api{base: base, http: &http.Client{Transport: tr, Timeout: 30 * time.Second}, users: map[string]map[string]any{}}
+	return &api{bases: bases, http: &http.Client{Transport: tr, Timeout: 30 * time.Second}, users: map[string]map[string]any{}}
+}
+
+// base is the api process the next request goes to.
+func (a *api) base() string {
+	return a.bases[(a.next.Add(1)-1)%uint64(len(a.bases))]
 }
 
 func (a *api) call(ctx context.Context, token, method, path string, body any, want int) (map[string]any, error) {
@@ -35,7 +43,7 @@ func (a *api) call(ctx context.Context, token, method, path string, body any, wa
 		b, _ := json.Marshal(body)
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, a.base+path, r)
+	req, err := http.NewRequestWithContext(ctx, method, a.base()+path, r)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +92,7 @@ func (a *api) members(ctx context.Context) ([]string, map[string]string, error) 
 			}
 			tok, err := a.login(ctx, name)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, fmt.Errorf("demo account %s (is the demo organisation loaded? run api with --demo): %w", name, err)
 			}
 			a.tokens.Store(name, tok)
 		}
@@ -100,6 +108,7 @@ type product struct {
 	api       *api
 	members   []string
 	committee map[string]string
+	first     time.Time    // the first day no earlier leave holds
 	seq       atomic.Int64 // a fresh day for every leave: no overlaps
 	ids       []string
 }
@@ -107,7 +116,7 @@ type product struct {
 func (p *product) submit(ctx context.Context, i int) error {
 	n := p.seq.Add(1)
 	m := p.members[int(n)%len(p.members)]
-	day := policy.FormatDate(policy.AddDays(time.Date(2030, 1, 1, 0, 0, 0, 0, policy.China), int(n)/len(p.members)))
+	day := policy.FormatDate(policy.AddDays(p.first, int(n)/len(p.members)))
 	out, err := p.api.call(ctx, p.api.token(m), "POST", "/api/v1/leaves",
 		map[string]any{"kind": "personal", "start_date": day, "end_date": day, "reason": "bench"}, 201)
 	if err != nil {
@@ -129,7 +138,7 @@ func (p *product) decide(ctx context.Context, i int) error {
 
 // raw GETs a path and drains the body, failing on anything but 200.
 func (a *api) raw(ctx context.Context, token, path string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", a.base+path, nil)
+	req, err := http.NewRequestWithContext(ctx, "GET", a.base()+path, nil)
 	if err != nil {
 		return 0, err
 	}

@@ -1,6 +1,7 @@
 // Package bench measures zhucun against the raw Temporal server it runs on,
-// in one process and one run, and prints tables anyone can reproduce with
-// `zhucun bench`. No timed tests: these are measurements, reported.
+// in one run, and prints tables anyone can reproduce with `zhucun bench`:
+// all in this process, or against a running split deployment
+// (scripts/bench-split.sh). No timed tests: these are measurements, reported.
 package bench
 
 import (

@@ -9,15 +9,19 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
 	"zhucun/app"
+	"zhucun/policy"
 	"zhucun/store"
 )
 
 // Options of a benchmark run.
 type Options struct {
-	// DatabaseURL names a database the run drops and fills anew.
+	// DatabaseURL is zhucun's database. In process, the run drops it and
+	// fills it anew; against a deployment, the run only reads it, for the
+	// first day no earlier leave holds.
 	DatabaseURL string
 	// Levels are the client concurrencies to compare at.
 	Levels []int
@@ -28,41 +32,78 @@ type Options struct {
 	Synchronous string
 	// Store is the embedded Temporal's persistence: sqlite or postgres.
 	Store string
+	// TemporalAddress and APIs, both set, name a running deployment (a
+	// `zhucun temporal` server, worker processes, api processes started
+	// with --demo) to measure instead of zhucun started in this process.
+	TemporalAddress string
+	APIs            []string
 }
 
-// Frontend starts zhucun all in one (embedded Temporal on a fresh data
-// folder) and compares, on that same server, raw Temporal calls with the
-// product's HTTP requests doing the same work, level by level.
+// target is what a run drives: Temporal for the raw side, the HTTP API
+// (one or more processes) for the product side.
+type target struct {
+	temporal client.Client
+	apis     []string
+}
+
+// Frontend compares raw Temporal calls with the product's HTTP requests
+// doing the same work, on the same Temporal server, level by level: on
+// zhucun started all in one in this process, or on the deployment that
+// o.TemporalAddress and o.APIs name.
 func Frontend(ctx context.Context, o Options) ([]Result, error) {
-	dir, err := os.MkdirTemp("", "zhucun-bench-")
+	start := inProcess
+	if o.TemporalAddress != "" || len(o.APIs) > 0 {
+		start = external
+	}
+	t, stop, err := start(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	// Leaves of an earlier run would overlap this run's dates, so the run
+	defer stop()
+	return measure(ctx, o, t)
+}
+
+// inProcess starts zhucun all in one (embedded Temporal on a fresh data
+// folder) on a database dropped first.
+func inProcess(ctx context.Context, o Options) (target, func(), error) {
+	dir, err := os.MkdirTemp("", "zhucun-bench-")
+	if err != nil {
+		return target{}, nil, err
+	}
+	// Leaves of an earlier run would be kept in the read model, so the run
 	// starts from nothing; a name without "bench" is refused, so real data
 	// is never dropped by mistake.
 	if !strings.Contains(dbName(o.DatabaseURL), "bench") {
-		return nil, fmt.Errorf("--database-url: the benchmark drops its database; name it with \"bench\" in it (got %q)", dbName(o.DatabaseURL))
+		os.RemoveAll(dir)
+		return target{}, nil, fmt.Errorf("--database-url: the benchmark drops its database; name it with \"bench\" in it (got %q)", dbName(o.DatabaseURL))
 	}
 	if err := store.DropDatabases(ctx, o.DatabaseURL, "", "_temporal", "_temporal_visibility"); err != nil {
-		return nil, err
+		os.RemoveAll(dir)
+		return target{}, nil, err
 	}
 	cfg := app.Config{DatabaseURL: o.DatabaseURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dir,
 		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 1 << 30,
 		Synchronous: o.Synchronous, TemporalStore: o.Store, HistoryShards: 4}
 	a, err := app.Start(ctx, cfg, app.ModeServe, zap.NewNop())
 	if err != nil {
-		return nil, err
+		os.RemoveAll(dir)
+		return target{}, nil, err
 	}
-	defer a.Stop()
-	rw, err := rawWorker(a.Temporal)
+	return target{temporal: a.Temporal, apis: []string{a.URL}}, func() { a.Stop(); os.RemoveAll(dir) }, nil
+}
+
+// measure runs every level on t: raw starts, product submissions, raw
+// updates, product decisions, and prints each level's table.
+func measure(ctx context.Context, o Options, t target) ([]Result, error) {
+	rw, err := rawWorker(t.temporal)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("raw worker: %w", err)
 	}
 	defer rw.Stop()
-
-	p := &product{api: newAPI(a.URL)}
+	p := &product{api: newAPI(t.apis...)}
+	if p.first, err = firstFreeDay(ctx, o.DatabaseURL); err != nil {
+		return nil, err
+	}
 	if p.members, p.committee, err = p.api.members(ctx); err != nil {
 		return nil, err
 	}
@@ -70,16 +111,19 @@ func Frontend(ctx context.Context, o Options) ([]Result, error) {
 	for _, clients := range o.Levels {
 		ids := make([]string, o.N)
 		rawStartR := run(ctx, "raw start", clients, o.N, func(ctx context.Context, i int) error {
-			id, err := rawStart(ctx, a.Temporal)
+			id, err := rawStart(ctx, t.temporal)
 			ids[i] = id
 			return err
 		})
 		rawUpdR := run(ctx, "raw update", clients, o.N, func(ctx context.Context, i int) error {
-			return rawDecide(ctx, a.Temporal, ids[i])
+			return rawDecide(ctx, t.temporal, ids[i])
 		})
 		p.ids = make([]string, o.N)
 		subR := run(ctx, "POST /leaves", clients, o.N, p.submit)
 		decR := run(ctx, "POST decision", clients, o.N, p.decide)
+		if err := ctx.Err(); err != nil {
+			return all, err // the level was cut short: its figures mean nothing
+		}
 		level := []Result{rawStartR, subR, rawUpdR, decR}
 		printTable(o.Out, fmt.Sprintf("clients=%d", clients), level)
 		fmt.Fprintf(o.Out, "ratios product/raw: submit throughput %.2fx, decision p50 %.2fx\n",
@@ -87,6 +131,23 @@ func Frontend(ctx context.Context, o Options) ([]Result, error) {
 		all = append(all, level...)
 	}
 	return all, nil
+}
+
+// firstFreeDay is the day after the last leave in the database, and no
+// earlier than 2030-01-01: a deployment keeps earlier runs' approved
+// leaves, and a leave on a day they hold would be refused as an overlap.
+func firstFreeDay(ctx context.Context, url string) (time.Time, error) {
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--database-url %s: %w", store.MaskURL(url), err)
+	}
+	defer c.Close(ctx)
+	var day string
+	// GREATEST ignores the NULL of an empty table.
+	if err := c.QueryRow(ctx, `SELECT greatest(max(end_date) + 1, date '2030-01-01')::text FROM leave_periods`).Scan(&day); err != nil {
+		return time.Time{}, fmt.Errorf("last leave in %s: %w", store.MaskURL(url), err)
+	}
+	return policy.ParseDate(day)
 }
 
 func dbName(url string) string {

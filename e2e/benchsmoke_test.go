@@ -16,6 +16,13 @@ func TestBenchRuns(t *testing.T) {
 	var out bytes.Buffer
 	rs, err := bench.Frontend(context.Background(), bench.Options{
 		DatabaseURL: pgtest.URL(t, "bench"), Levels: []int{2}, N: 4, Out: &out})
+	wantBenchTable(t, rs, err, 4, out.String())
+}
+
+// wantBenchTable checks one level of `zhucun bench`: four series of n
+// samples each, no errors, and the table printed.
+func wantBenchTable(t *testing.T, rs []bench.Result, err error, n int, out string) {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,12 +30,12 @@ func TestBenchRuns(t *testing.T) {
 		t.Fatalf("%d series, want 4", len(rs))
 	}
 	for _, r := range rs {
-		if r.Errors > 0 || len(r.Samples) != 4 {
+		if r.Errors > 0 || len(r.Samples) != n {
 			t.Errorf("%s: %d errors, %d samples", r.Name, r.Errors, len(r.Samples))
 		}
 	}
-	if !strings.Contains(out.String(), "POST /leaves") {
-		t.Errorf("no table printed:\n%s", out.String())
+	if !strings.Contains(out, "POST /leaves") {
+		t.Errorf("no table printed:\n%s", out)
 	}
 }
 

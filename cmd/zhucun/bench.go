@@ -20,22 +20,21 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return benchScale(ctx, args[1:], stdout)
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	db := fs.String("database-url", "postgres://postgres@127.0.0.1:5432/zhucun_bench?sslmode=disable", "a database the run drops and fills anew (its name must contain \"bench\")")
+	db := fs.String("database-url", "postgres://postgres@127.0.0.1:5432/zhucun_bench?sslmode=disable",
+		"in process: a database the run drops and fills anew (its name must contain \"bench\"); with --api: the deployment's database, only read")
 	levels := fs.String("clients", "1,16,64", "client concurrencies")
 	n := fs.Int("n", 300, "processes per level and side")
 	sync := fs.String("synchronous", "full", "embedded SQLite synchronous pragma (full, normal)")
 	st := fs.String("temporal-store", "sqlite", "embedded Temporal persistence: sqlite or postgres")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server and all) to this file")
+	temporal := fs.String("temporal-address", "", "measure a running split deployment: its Temporal frontend host:port (with --api)")
+	apis := fs.String("api", "", "measure a running split deployment: its api base URLs, comma-separated, used in turn (with --temporal-address; the api processes run with --demo)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	var ls []int
-	for _, f := range strings.Split(*levels, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || v < 1 {
-			return fmt.Errorf("--clients: %q is not a number", f)
-		}
-		ls = append(ls, v)
+	ls, err := parseLevels(*levels)
+	if err != nil {
+		return err
 	}
 	if *prof != "" {
 		f, err := os.Create(*prof)
@@ -48,9 +47,28 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	fmt.Fprintf(stdout, "zhucun bench: %d processes per level, temporal store %s (SQLite synchronous=%s)\n", *n, *st, *sync)
-	_, err := bench.Frontend(ctx, bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync, Store: *st})
+	o := bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync, Store: *st, TemporalAddress: *temporal}
+	if *apis != "" {
+		o.APIs = strings.Split(*apis, ",")
+		fmt.Fprintf(stdout, "zhucun bench: %d processes per level, split deployment: temporal %s, api %s\n", *n, *temporal, *apis)
+	} else {
+		fmt.Fprintf(stdout, "zhucun bench: %d processes per level, temporal store %s (SQLite synchronous=%s)\n", *n, *st, *sync)
+	}
+	_, err = bench.Frontend(ctx, o)
 	return err
+}
+
+// parseLevels reads --clients: concurrencies such as "1,16,64".
+func parseLevels(s string) ([]int, error) {
+	var ls []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 1 {
+			return nil, fmt.Errorf("--clients: %q is not a number", f)
+		}
+		ls = append(ls, v)
+	}
+	return ls, nil
 }
 
 func benchScale(ctx context.Context, args []string, stdout io.Writer) error {

@@ -32,12 +32,14 @@ Usage:
   zhucun serve [--demo]          everything in one process: embedded Temporal, worker, HTTP
   zhucun api                     the HTTP front end only (needs TEMPORAL_ADDRESS)
   zhucun worker                  the Temporal worker only (needs TEMPORAL_ADDRESS)
+  zhucun temporal                the Temporal server only, on PostgreSQL, for api and worker processes
   zhucun migrate                 create the database if missing and apply migrations
   zhucun seed demo               load the demo organisation and its accounts
   zhucun demo accounts [--json]  list the demo accounts
   zhucun user add --username U --role R --display-name N [--member-id ...|--unit-id ...|--office-id ...]
   zhucun user passwd --username U    (reads the new password from stdin)
   zhucun bench [--clients 1,16,64] [--n 300]   front end vs raw Temporal, measured
+  zhucun bench --temporal-address H:P --api URL1,URL2 --database-url U   the same against a split deployment
   zhucun version
 
 Settings come from flags or the environment: DATABASE_URL, TEMPORAL_ADDRESS,
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return serve(ctx, rest, app.ModeAPI, stdout)
 	case "worker":
 		return serve(ctx, rest, app.ModeWorker, stdout)
+	case "temporal":
+		return temporalCmd(ctx, rest, stdout)
 	case "migrate":
 		return migrate(ctx, rest, stdout)
 	case "seed":

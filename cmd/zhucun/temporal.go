@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+
+	"zhucun/app"
+	"zhucun/engine"
+	"zhucun/store"
+)
+
+// temporalCmd runs the embedded Temporal server alone: the engine of a
+// split deployment, which `worker` and `api` processes reach through
+// TEMPORAL_ADDRESS. It is the same server code as `serve` runs, with the
+// same settings.
+func temporalCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg, err := parseTemporalConfig(args)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Debug)
+	defer log.Sync()
+	eo, err := cfg.EngineOptions(log)
+	if err != nil {
+		return err
+	}
+	where := "SQLite in " + cfg.DataDir
+	if eo.PostgresURL != "" {
+		where = fmt.Sprintf("PostgreSQL %s (+_temporal, +_temporal_visibility), %d history shards", store.MaskURL(eo.PostgresURL), eo.HistoryShards)
+	}
+	log.Info("starting the Temporal server", zap.String("version", version), zap.String("store", where))
+	started := time.Now()
+	srv, err := engine.Start(ctx, eo)
+	if err != nil {
+		return err
+	}
+	log.Info("temporal is up", zap.String("address", srv.HostPort()), zap.String("namespace", srv.Namespace()), zap.Duration("took", time.Since(started)))
+	// One line on stdout that scripts wait for and read the address from.
+	fmt.Fprintf(stdout, "zhucun temporal: serving at %s, namespace %s, %s\n", srv.HostPort(), srv.Namespace(), where)
+	<-ctx.Done()
+	log.Info("shutting down")
+	if err := srv.Stop(); err != nil {
+		return fmt.Errorf("temporal server stop: %w", err)
+	}
+	return nil
+}
+
+// parseTemporalConfig reads the same flags and environment as serve, but
+// defaults the store to PostgreSQL: a server shared by processes on several
+// machines is the path past one machine, and SQLite is one file on one disk.
+func parseTemporalConfig(args []string) (app.Config, error) {
+	var cfg app.Config
+	fs := flag.NewFlagSet("temporal", flag.ContinueOnError)
+	cfg.Flags(fs)
+	st := fs.Lookup("temporal-store")
+	st.Usage = "Temporal persistence: postgres (default for this command: databases <db>_temporal and <db>_temporal_visibility beside DATABASE_URL's, the path past one machine) or sqlite (a file in --data-dir) (ZHUCUN_TEMPORAL_STORE)"
+	if os.Getenv("ZHUCUN_TEMPORAL_STORE") == "" {
+		st.DefValue = "postgres"
+		if err := st.Value.Set("postgres"); err != nil {
+			return cfg, err
+		}
+	}
+	return cfg, fs.Parse(args)
+}
