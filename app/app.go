@@ -101,7 +101,7 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 		go func() { defer a.wg.Done(); _ = sender.Run(bg) }()
 	}
 	if mode.API {
-		if err = a.listen(cfg, log); err != nil {
+		if err = a.listen(bg, cfg, log); err != nil {
 			return err
 		}
 	}
@@ -130,13 +130,15 @@ func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {
 	return &notify.LogDeliverer{Log: log.Named("notify")}
 }
 
-func (a *App) listen(cfg Config, log *zap.Logger) error {
+func (a *App) listen(bg context.Context, cfg Config, log *zap.Logger) error {
 	srv := server.New(server.Config{Pool: a.Pool, Temporal: a.Temporal, Namespace: cfg.Namespace, Log: log.Named("http"),
 		TokenTTL: cfg.TokenTTL, LoginPerMinute: cfg.LoginPerMinute, LoginPerUserPerMinute: cfg.LoginPerUserPerMinute})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	a.wg.Add(1)
+	go func() { defer a.wg.Done(); srv.SweepUnstarted(bg, time.Minute, time.Minute) }()
 	a.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	addr := ln.Addr().(*net.TCPAddr)
 	host := addr.IP.String()

@@ -9,6 +9,8 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/api/serviceerror"
 	"go.uber.org/zap"
+
+	"zhucun/workflows"
 )
 
 // idempotencyKey reads the Idempotency-Key header of a creating request.
@@ -105,4 +107,41 @@ func (s *Server) tryRelease(ctx context.Context, workflowID string, release func
 	}
 	s.log.Info("reservation released: its workflow never started", zap.String("workflow_id", workflowID))
 	return true
+}
+
+// SweepUnstarted runs SweepUnstartedOnce every interval until ctx ends.
+func (s *Server) SweepUnstarted(ctx context.Context, interval, grace time.Duration) {
+	for {
+		s.SweepUnstartedOnce(ctx, grace)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}
+
+// SweepUnstartedOnce releases the provisional processes
+// (workflows.Provisional) older than grace whose workflow never started:
+// the server stopped between writing an opening and starting its workflow.
+// Those that did start are left to their workflow's first record. It is
+// recovery after a crash, not deadline keeping: a healthy server leaves
+// nothing for it to find. It returns how many it looked at.
+func (s *Server) SweepUnstartedOnce(ctx context.Context, grace time.Duration) int {
+	release := map[string]func(context.Context, string) error{
+		workflows.KindLeave: s.store.ReleaseLeave,
+	}
+	found, err := s.store.ProvisionalBefore(ctx, time.Now().Add(-grace), 100)
+	if err != nil && ctx.Err() == nil {
+		s.log.Warn("sweep of unstarted processes", zap.Error(err))
+	}
+	for _, u := range found {
+		rel, ok := release[u.Kind]
+		if !ok {
+			s.log.Error("provisional process of a kind that cannot be released", zap.String("id", u.ID), zap.String("kind", u.Kind))
+			continue
+		}
+		s.releaseIfUnstarted(ctx, u.WorkflowID, func(ctx context.Context) error { return rel(ctx, u.ID) })
+	}
+	return len(found)
 }

@@ -134,7 +134,7 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) {
 		s.respondRepeated(w, r, u.ID, idemKey, "leaves", existing)
 		return
 	}
-	err = s.startOpened(ctx, client.StartWorkflowOptions{ID: workflows.LeaveWorkflowID(id)}, workflows.LeaveWorkflow, in, opening)
+	err = s.startOpening(ctx, client.StartWorkflowOptions{ID: workflows.LeaveWorkflowID(id)}, workflows.LeaveWorkflow, in, opening)
 	if err != nil {
 		s.releaseIfUnstarted(ctx, workflows.LeaveWorkflowID(id), func(ctx context.Context) error {
 			return s.store.ReleaseLeave(ctx, id)

@@ -39,22 +39,23 @@ func (s *Server) startWith(ctx context.Context, opts client.StartWorkflowOptions
 	return h.Get(ctx, out)
 }
 
-// startOpened starts a process's workflow and then writes its opening
-// snapshot to the read model itself, so the caller reads the process at
-// once without waiting for the workflow's first task: one round trip to
-// Temporal, as a bare start has. The workflow records the same snapshot
-// durably (a no-op when this write came first), so a failed write here
-// loses nothing and is only logged.
-func (s *Server) startOpened(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, opening workflows.Snapshot) error {
+// startOpening starts a process's workflow and, at the same time, writes
+// its opening to the read model (made Provisional), so the caller reads
+// the process at once: the request costs one Temporal round trip, as a
+// bare start does, and the write overlaps it. Neither needs the other: the
+// workflow's own first record replaces the opening either way, a failed
+// start leaves a provisional process for its release (or the sweep) to
+// remove, and a failed write only delays the read until that first record.
+func (s *Server) startOpening(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, opening workflows.Snapshot) error {
+	recorded := make(chan error, 1)
+	go func() { recorded <- activities.Record(ctx, s.pool, workflows.Provisional(opening)) }()
 	opts.TaskQueue = workflows.TaskQueue
 	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
-	if _, err := s.tc.ExecuteWorkflow(ctx, opts, wf, in); err != nil {
-		return err
+	_, err := s.tc.ExecuteWorkflow(ctx, opts, wf, in)
+	if rerr := <-recorded; rerr != nil && err == nil {
+		s.log.Warn("opening not written; the workflow's first record will", zap.String("workflow_id", opening.WorkflowID), zap.Error(rerr))
 	}
-	if err := activities.Record(ctx, s.pool, opening); err != nil {
-		s.log.Warn("opening record deferred to the workflow", zap.String("workflow_id", opening.WorkflowID), zap.Error(err))
-	}
-	return nil
+	return err
 }
 
 // updateWait bounds how long an update waits to be taken and recorded by

@@ -140,9 +140,9 @@ func (s *Store) IdempotentResult(ctx context.Context, userID uuid.UUID, key, rou
 	return detail, held, err
 }
 
-// ReleaseLeave gives back what ReserveLeave took for a leave whose workflow
-// never started: its period and its Idempotency-Key, in one transaction.
-// A leave the read model already holds is left alone.
+// ReleaseLeave gives back what a leave whose workflow never started took:
+// its period, its Idempotency-Key and its provisional opening (version 0),
+// in one transaction. A leave its workflow has recorded is left alone.
 func (s *Store) ReleaseLeave(ctx context.Context, processID string) error {
 	tx, err := s.Pool.Begin(ctx)
 	if err != nil {
@@ -150,19 +150,41 @@ func (s *Store) ReleaseLeave(ctx context.Context, processID string) error {
 	}
 	defer tx.Rollback(ctx)
 	var recorded bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM processes WHERE id = $1::uuid)`, processID).Scan(&recorded); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM processes WHERE id = $1::uuid AND version > 0)`, processID).Scan(&recorded); err != nil {
 		return err
 	}
 	if recorded {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM leave_periods WHERE process_id = $1::uuid AND status = 'pending'`, processID); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE process_id = $1::uuid AND route = 'leaves'`, processID); err != nil {
-		return err
+	for _, q := range []string{
+		`DELETE FROM processes WHERE id = $1::uuid AND version = 0`, // events and waiting lines cascade
+		`DELETE FROM leave_periods WHERE process_id = $1::uuid AND status = 'pending'`,
+		`DELETE FROM idempotency_keys WHERE process_id = $1::uuid AND route = 'leaves'`,
+	} {
+		if _, err := tx.Exec(ctx, q, processID); err != nil {
+			return err
+		}
 	}
 	return tx.Commit(ctx)
+}
+
+// Unstarted is a provisional process (see workflows.Provisional) older
+// than its start can take: its workflow may never have started.
+type Unstarted struct {
+	ID, Kind, WorkflowID string
+}
+
+// ProvisionalBefore lists up to limit provisional processes opened before t.
+func (s *Store) ProvisionalBefore(ctx context.Context, t time.Time, limit int) ([]Unstarted, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id::text, kind, workflow_id FROM processes
+		WHERE version = 0 AND opened_at < $1 ORDER BY opened_at LIMIT $2`, t, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Unstarted, error) {
+		var u Unstarted
+		return u, r.Scan(&u.ID, &u.Kind, &u.WorkflowID)
+	})
 }
 
 // PolicyByRef loads a policy version by its ref ("city@1").

@@ -203,10 +203,9 @@ func openLeave(in LeaveInput, now time.Time) (*leaveWorkflow, error) {
 }
 
 // LeaveOpening is the first snapshot the workflow of in records, and the
-// leave it shows, built by the same code. The server writes it itself right
-// after the start, so the submitter reads the leave at once without waiting
-// for the workflow's first task; the workflow's own write of it is then a
-// no-op, and it is what makes the record durable. in.SubmittedAt must be set.
+// leave it shows, built by the same code. The server writes it (made
+// Provisional) before the start, so the submitter reads the leave at once
+// without waiting for the workflow's first task. in.SubmittedAt must be set.
 func LeaveOpening(in LeaveInput) (Snapshot, Leave, error) {
 	if in.SubmittedAt.IsZero() {
 		return Snapshot{}, Leave{}, invalid("leave input needs submitted_at")

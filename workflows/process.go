@@ -180,3 +180,15 @@ const (
 
 // ptr returns a pointer to a copy of t.
 func ptr(t time.Time) *time.Time { return &t }
+
+// Provisional is a process's opening snapshot as the server writes it just
+// before starting the workflow: version 0, so the workflow's own first
+// record (version 1, the same state) replaces it, and without notices, so
+// nobody is told of a process whose start then fails. A version-0 process
+// that outlives its start is one whose workflow never started; the server
+// finds and releases those.
+func Provisional(s Snapshot) Snapshot {
+	s.Version = 0
+	s.Notices = nil
+	return s
+}
