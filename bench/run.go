@@ -151,7 +151,7 @@ func firstFreeDay(ctx context.Context, url string) (time.Time, error) {
 }
 
 func dbName(url string) string {
-	cfg, err := pgx.ParseConfig(url)
+	cfg, err := store.ConnConfig(url)
 	if err != nil {
 		return ""
 	}

@@ -28,19 +28,22 @@ import (
 // creating them and their schema on first use. PostgreSQL commits many
 // concurrent transactions with one flush, where SQLite flushes each alone.
 func postgresStores(ctx context.Context, url string, log tlog.Logger) (main, visibility *config.SQL, err error) {
-	pc, err := pgx.ParseConfig(url)
+	pc, err := store.ConnConfig(url)
 	if err != nil {
 		return nil, nil, fmt.Errorf("temporal store: %w", err)
 	}
-	mk := func(db string) *config.SQL {
+	mk := func(db string, maxConns int) *config.SQL {
 		return &config.SQL{
 			PluginName: pgplugin.PluginNamePGX, DatabaseName: db, User: pc.User, Password: pc.Password,
 			ConnectAddr: net.JoinHostPort(pc.Host, fmt.Sprint(pc.Port)), ConnectProtocol: "tcp",
-			MaxConns: 20, MaxIdleConns: 20, MaxConnLifetime: time.Hour,
+			// Per Temporal service (frontend, history, matching, worker),
+			// so the server holds up to 4x this on each database; with
+			// zhucun's own pools it must fit PostgreSQL's default 100.
+			MaxConns: maxConns, MaxIdleConns: maxConns, MaxConnLifetime: time.Hour,
 			ConnectAttributes: map[string]string{"sslmode": sslmode(pc)},
 		}
 	}
-	main, visibility = mk(pc.Database+"_temporal"), mk(pc.Database+"_temporal_visibility")
+	main, visibility = mk(pc.Database+"_temporal", 10), mk(pc.Database+"_temporal_visibility", 4)
 	for _, s := range []struct {
 		cfg           *config.SQL
 		name, version string

@@ -27,6 +27,10 @@ fi
 DB=zhucun_bench_split
 SERVER=postgres://postgres@127.0.0.1:5432
 export DATABASE_URL="$SERVER/$DB?sslmode=disable"
+# Each api and worker keeps at most 8 connections: with the Temporal
+# server's own (up to 56) the five processes stay within PostgreSQL's
+# default max_connections of 100.
+APP_DATABASE_URL="$DATABASE_URL&pool_max_conns=8"
 # The caller's own zhucun settings must not leak into these processes.
 unset TEMPORAL_ADDRESS ZHUCUN_TEMPORAL_STORE ZHUCUN_TEMPORAL_LISTEN ZHUCUN_DATA_DIR ZHUCUN_ADDR ZHUCUN_DEMO TEMPORAL_NAMESPACE
 
@@ -128,14 +132,14 @@ TEMPORAL=$(sed -n 's/^zhucun temporal: serving at \([^,]*\),.*/\1/p' "$tmp/tempo
 echo "bench-split: temporal at $TEMPORAL"
 
 for i in 1 2; do
-	TEMPORAL_ADDRESS=$TEMPORAL start "worker$i" worker
+	DATABASE_URL=$APP_DATABASE_URL TEMPORAL_ADDRESS=$TEMPORAL start "worker$i" worker
 done
 # Both load the demo organisation (idempotent, one at a time under an
 # advisory lock); the bench logs in every demo member from one address.
 apis=()
 for i in 1 2; do
 	port=$(free_port)
-	TEMPORAL_ADDRESS=$TEMPORAL start "api$i" api --demo --addr "127.0.0.1:$port" --login-per-minute 1000000
+	DATABASE_URL=$APP_DATABASE_URL TEMPORAL_ADDRESS=$TEMPORAL start "api$i" api --demo --addr "127.0.0.1:$port" --login-per-minute 1000000
 	apis+=("http://127.0.0.1:$port")
 done
 for i in 1 2; do

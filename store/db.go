@@ -49,12 +49,23 @@ func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
+// ConnConfig is one connection's config from a database URL, which may
+// carry pgxpool's own settings (pool_max_conns...): pgx alone would send
+// those to the server as parameters it does not know.
+func ConnConfig(databaseURL string) (*pgx.ConnConfig, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	return cfg.ConnConfig, nil
+}
+
 // EnsureDatabase creates the database named in databaseURL if it does not
 // exist, connecting to the server's "postgres" database to do so.
 func EnsureDatabase(ctx context.Context, databaseURL string) error {
-	cfg, err := pgx.ParseConfig(databaseURL)
+	cfg, err := ConnConfig(databaseURL)
 	if err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
+		return err
 	}
 	name := cfg.Database
 	conn, err := pgx.ConnectConfig(ctx, cfg)
@@ -104,9 +115,9 @@ func MaskURL(raw string) string {
 // plus each suffix ("" for itself, "_temporal" for Temporal's...), ending
 // any session still on them. For benchmarks and tests that start from nothing.
 func DropDatabases(ctx context.Context, databaseURL string, suffixes ...string) error {
-	cfg, err := pgx.ParseConfig(databaseURL)
+	cfg, err := ConnConfig(databaseURL)
 	if err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
+		return err
 	}
 	name := cfg.Database
 	cfg.Database = "postgres"
