@@ -246,6 +246,11 @@ func TestFaultKillNineAndRestart(t *testing.T) {
 		}
 		done = append(done, decided{id, m, committee.user})
 	}
+	// A submission answered 201 just before the kill: its opening and its
+	// workflow were written at the same moment, and both must be there.
+	sub := loginAPIAt(t, proc.url, "m18")
+	freshID := sub.must(t, "POST", "/api/v1/leaves", map[string]any{
+		"kind": "personal", "start_date": day(50), "end_date": day(50), "reason": "kill -9 after 201"}, 201)["id"].(string)
 	// Killed the moment the last decision was answered.
 	proc.kill()
 	killedAt := time.Now()
@@ -328,6 +333,14 @@ func TestFaultKillNineAndRestart(t *testing.T) {
 		}
 	}
 
+	// The submission answered just before the kill has its workflow: its
+	// approver can decide it, and the read model shows the decision.
+	subCommittee := loginAPIAt(t, proc.url, sub.me["township_id"].(string)+"-committee")
+	if got := subCommittee.must(t, "POST", "/api/v1/leaves/"+freshID+"/decision", map[string]any{"decision": "approve"}, 200); got["status"] != "approved" {
+		lost++
+		t.Errorf("the leave submitted before the kill: decision answered status %v", got["status"])
+	}
+
 	// The process goes on: both county offices acknowledge the filing.
 	for _, office := range []string{"shangcai-org", "shangcai-bureau"} {
 		loginAPIAt(t, proc.url, office).must(t, "POST", "/api/v1/leaves/"+last.id+"/filing", nil, 200)
@@ -338,8 +351,8 @@ func TestFaultKillNineAndRestart(t *testing.T) {
 	}
 	proc.stop()
 
-	msg := fmt.Sprintf("kill -9: faults injected: 1 (SIGKILL right after a 200), decisions answered 200: %d, records lost: %d; ready %s after restart, overdue deadline fired %s after restart",
-		len(done), lost, readyIn.Round(time.Millisecond), overdueSeen.Round(time.Millisecond))
+	msg := fmt.Sprintf("kill -9: faults injected: 1 (SIGKILL right after a 201 and a 200), submissions answered 201: %d, decisions answered 200: %d, records lost: %d; ready %s after restart, overdue deadline fired %s after restart",
+		len(done)+1, len(done), lost, readyIn.Round(time.Millisecond), overdueSeen.Round(time.Millisecond))
 	t.Log(msg)
 	fmt.Println(msg)
 }
