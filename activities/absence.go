@@ -27,12 +27,12 @@ func queueAbsence(b *batch, s workflows.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	sql, args := store.UpsertAbsence(store.AbsenceRow{
+	sql, args := store.UpsertAbsence(holdsVersion(11), store.AbsenceRow{
 		ProcessID: ab.ID, MemberID: ab.MemberID, UnitID: ab.UnitID, CountyID: ab.CountyID,
 		CycleMonth: ab.CycleMonth, FoundAt: ab.FoundAt, Status: ab.Status, SignedAt: ab.SignedAt,
 		Late: ab.Late, Overdue: s.Overdue,
 	})
-	b.queue("absence row", sql, args...)
+	b.queue("absence row", sql, append(args, s.Version)...)
 	return nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
@@ -45,46 +44,19 @@ func (a *Activities) RecordProcess(ctx context.Context, s workflows.Snapshot) er
 
 // Record writes one snapshot. Besides the workflows, the server calls it
 // for a process's opening snapshot, so the submitter reads the process at
-// once; the workflow's own write of that snapshot is then a no-op.
+// once; the workflow's own write of that snapshot then replaces it.
 //
-// It is one transaction in two round trips, each a pipelined batch: the
-// process row, events and outbox first; then, only if the row was newer,
-// the waiting index and the kind's side table, and the commit. Statement by
-// statement it took about ten, and every submission and decision waits for it.
-func Record(ctx context.Context, pool *pgxpool.Pool, s workflows.Snapshot) (err error) {
-	conn, err := pool.Acquire(ctx)
+// It is one round trip: a pipelined batch, which PostgreSQL runs as one
+// transaction. The waiting index and the side tables are written only
+// where the process row holds this snapshot's version after the upsert, so
+// a late, older snapshot changes nothing. Every submission and decision
+// waits for this write; statement by statement it took about ten trips.
+func Record(ctx context.Context, pool *pgxpool.Pool, s workflows.Snapshot) error {
+	b, err := recordBatch(s)
 	if err != nil {
 		return err
 	}
-	// A connection left inside a transaction is closed, not reused, by
-	// pgxpool; the rollback just frees the server side at once.
-	defer func() {
-		if err != nil && conn.Conn().PgConn().TxStatus() != 'I' {
-			_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-		}
-		conn.Release()
-	}()
-	first, err := processBatch(s)
-	if err != nil {
-		return err
-	}
-	var newer bool
-	if err := first.run(ctx, conn, func(i int, tag pgconn.CommandTag) {
-		if i == 1 { // the process row; 0 is BEGIN
-			newer = tag.RowsAffected() == 1
-		}
-	}); err != nil {
-		return err
-	}
-	var second batch
-	if newer {
-		queueWaiting(&second, s)
-		if err := queueKind(&second, s); err != nil {
-			return err
-		}
-	}
-	second.queue("commit", "COMMIT")
-	return second.run(ctx, conn, nil)
+	return b.run(ctx, pool)
 }
 
 // batch is a pipelined list of statements, each named for its error.
@@ -98,21 +70,32 @@ func (b *batch) queue(name, sql string, args ...any) {
 	b.names = append(b.names, name)
 }
 
-// run sends the batch in one round trip and reads every result in order,
-// handing each command tag to seen (if not nil).
-func (b *batch) run(ctx context.Context, conn *pgxpool.Conn, seen func(int, pgconn.CommandTag)) error {
-	br := conn.SendBatch(ctx, &b.b)
-	for i, name := range b.names {
-		tag, err := br.Exec()
-		if err != nil {
+// run sends the batch in one round trip and reads every result in order.
+func (b *batch) run(ctx context.Context, pool *pgxpool.Pool) error {
+	br := pool.SendBatch(ctx, &b.b)
+	for _, name := range b.names {
+		if _, err := br.Exec(); err != nil {
 			br.Close()
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if seen != nil {
-			seen(i, tag)
-		}
 	}
 	return br.Close()
+}
+
+// holdsVersion, appended to a statement's WHERE with the process id as $1
+// and the snapshot's version as the parameter numbered after it, limits the
+// statement to a process row at this snapshot's version.
+func holdsVersion(n int) string {
+	return fmt.Sprintf(" EXISTS (SELECT 1 FROM processes WHERE id = $1 AND version = $%d)", n)
+}
+
+func recordBatch(s workflows.Snapshot) (*batch, error) {
+	b, err := processBatch(s)
+	if err != nil {
+		return nil, err
+	}
+	queueWaiting(b, s)
+	return b, queueKind(b, s)
 }
 
 func processBatch(s workflows.Snapshot) (*batch, error) {
@@ -123,7 +106,6 @@ func processBatch(s workflows.Snapshot) (*batch, error) {
 		return nil, err
 	}
 	b := &batch{}
-	b.queue("begin", "BEGIN")
 	b.queue("process", sqlUpsertProcess, s.ProcessID, s.WorkflowID, s.Kind, s.Subject, nullable(s.MemberID),
 		s.CountyID, nullable(s.TownshipID), nullable(s.UnitID), s.Status, s.Step, waiting, s.DueAt, s.Overdue,
 		s.OpenedAt, s.ClosedAt, s.Version, steps, detail)
@@ -139,7 +121,7 @@ func processBatch(s workflows.Snapshot) (*batch, error) {
 // queueWaiting replaces the process's lines in the waiting index: who it
 // waits on, per open step, and whom an overdue step was escalated to.
 func queueWaiting(b *batch, s workflows.Snapshot) {
-	b.queue("waiting", `DELETE FROM process_waiting WHERE process_id = $1`, s.ProcessID)
+	b.queue("waiting", `DELETE FROM process_waiting WHERE process_id = $1 AND`+holdsVersion(2), s.ProcessID, s.Version)
 	seen := map[string]bool{}
 	add := func(party, step string, due any, escalated bool) {
 		k := party + "|" + step
@@ -147,8 +129,8 @@ func queueWaiting(b *batch, s workflows.Snapshot) {
 			return
 		}
 		seen[k] = true
-		b.queue("waiting", `INSERT INTO process_waiting (process_id, party, step, due_at, escalated) VALUES ($1,$2,$3,$4,$5)`,
-			s.ProcessID, party, step, due, escalated)
+		b.queue("waiting", `INSERT INTO process_waiting (process_id, party, step, due_at, escalated)
+			SELECT $1, $2, $3, $4, $5 WHERE`+holdsVersion(6), s.ProcessID, party, step, due, escalated, s.Version)
 	}
 	for _, st := range s.Steps {
 		if st.DoneAt != nil {
@@ -199,7 +181,7 @@ func queueLeave(b *batch, s workflows.Snapshot) error {
 	if l.ActualEndDate != nil {
 		end = *l.ActualEndDate
 	}
-	b.queue("leave period", sqlUpsertLeavePeriod, l.ID, l.MemberID, l.StartDate, end, l.Status)
+	b.queue("leave period", sqlUpsertLeavePeriod, l.ID, l.MemberID, l.StartDate, end, l.Status, s.Version)
 	return nil
 }
 
@@ -228,7 +210,7 @@ const sqlInsertOutbox = `
 INSERT INTO outbox (process_id, version, idx, recipient, text)
 VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING`
 
-const sqlUpsertLeavePeriod = `
+var sqlUpsertLeavePeriod = `
 INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status)
-VALUES ($1,$2,$3,$4,$5)
+SELECT $1, $2, $3, $4, $5 WHERE` + holdsVersion(6) + `
 ON CONFLICT (process_id) DO UPDATE SET end_date = EXCLUDED.end_date, status = EXCLUDED.status`

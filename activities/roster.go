@@ -53,6 +53,7 @@ func queueRoster(b *batch, s workflows.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	b.queue("roster change", `UPDATE roster_changes SET status = $2 WHERE id::text = $1`, rc.ID, rc.Status)
+	b.queue("roster change", `UPDATE roster_changes SET status = $2 WHERE id::text = $3 AND`+holdsVersion(4),
+		s.ProcessID, rc.Status, rc.ID, s.Version)
 	return nil
 }

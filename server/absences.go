@@ -250,7 +250,7 @@ func (s *Server) listAbsences(w http.ResponseWriter, r *http.Request) {
 func (s *Server) updateAbsence(w http.ResponseWriter, r *http.Request, ab workflows.Absence, name string, args any) {
 	var out workflows.Absence
 	s.send(w, r, workflows.AbsenceWorkflowID(ab.ID), name, args, &out,
-		"this absence is "+ab.Status+" already; nothing more can be done")
+		closed("this absence is "+ab.Status+" already; nothing more can be done"))
 }
 
 type explanationRequest struct {

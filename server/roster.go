@@ -328,7 +328,7 @@ func (s *Server) rosterUpdate(w http.ResponseWriter, r *http.Request, name strin
 	}
 	var rc workflows.RosterChange
 	s.send(w, r, workflows.RosterChangeWorkflowID(p.ID), name,
-		workflows.ActorArgs{Actor: actorOf(userOf(r)), Comment: comment}, &rc, "this roster change is closed")
+		workflows.ActorArgs{Actor: actorOf(userOf(r)), Comment: comment}, &rc, closed("this roster change is closed"))
 }
 
 // dateParam reads a China date query parameter, today by default.

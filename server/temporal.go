@@ -68,12 +68,13 @@ const updateWait = 20 * time.Second
 // process as it stands after it. An update the workflow accepted but could
 // not record in time answers 503 saying so: it takes effect once the
 // database is back, and must not be sent again blindly. An update to a
-// finished workflow is a wrong-state request: 409 with closedMsg.
+// workflow Temporal does not know (finished and gone, or never there) is
+// answered with gone's error.
 //
 // It is one call that waits for the update to complete, as a bare update
 // is; only when that runs out of time does a second call ask whether the
 // workflow had accepted it, to say which of the two 503s it is.
-func (s *Server) send(w http.ResponseWriter, r *http.Request, wid, name string, args, out any, closedMsg string) {
+func (s *Server) send(w http.ResponseWriter, r *http.Request, wid, name string, args, out any, gone func() error) {
 	ctx, cancel := context.WithTimeout(r.Context(), updateWait)
 	defer cancel()
 	updateID := uuid.NewString()
@@ -98,10 +99,16 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, wid, name string, 
 		s.log.Warn("update not confirmed in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
 		s.fail(w, r, errf(CodeUnavailable, "not confirmed in time: a backing service is slow or down; check before sending it again"))
 	case errors.As(err, &nf):
-		s.fail(w, r, errf(CodeConflict, "%s", closedMsg))
+		s.fail(w, r, gone())
 	default:
 		s.fail(w, r, err)
 	}
+}
+
+// closed is send's answer for a process the caller was shown to exist and
+// may see: its workflow has finished, so the step is a wrong-state request.
+func closed(msg string) func() error {
+	return func() error { return errf(CodeConflict, "%s", msg) }
 }
 
 // acceptedWait bounds the question whether an update that ran out of time
