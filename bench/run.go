@@ -37,6 +37,8 @@ type Options struct {
 	// with --demo) to measure instead of zhucun started in this process.
 	TemporalAddress string
 	APIs            []string
+	// Settle is the pause between phases (none when zero).
+	Settle time.Duration
 }
 
 // target is what a run drives: Temporal for the raw side, the HTTP API
@@ -107,6 +109,15 @@ func measure(ctx context.Context, o Options, t target) ([]Result, error) {
 	if p.members, p.committee, err = p.api.members(ctx); err != nil {
 		return nil, err
 	}
+	// Each phase starts once the last one's asynchronous work (the first
+	// workflow tasks of the processes it started) has had time to finish,
+	// so neither side is measured under the other's backlog.
+	settle := func() {
+		select {
+		case <-ctx.Done():
+		case <-time.After(o.Settle):
+		}
+	}
 	var all []Result
 	for _, clients := range o.Levels {
 		ids := make([]string, o.N)
@@ -115,12 +126,16 @@ func measure(ctx context.Context, o Options, t target) ([]Result, error) {
 			ids[i] = id
 			return err
 		})
+		settle()
 		rawUpdR := run(ctx, "raw update", clients, o.N, func(ctx context.Context, i int) error {
 			return rawDecide(ctx, t.temporal, ids[i])
 		})
+		settle()
 		p.ids = make([]string, o.N)
 		subR := run(ctx, "POST /leaves", clients, o.N, p.submit)
+		settle()
 		decR := run(ctx, "POST decision", clients, o.N, p.decide)
+		settle()
 		if err := ctx.Err(); err != nil {
 			return all, err // the level was cut short: its figures mean nothing
 		}

@@ -9,6 +9,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhucun/bench"
 )
@@ -24,6 +25,7 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		"in process: a database the run drops and fills anew (its name must contain \"bench\"); with --api: the deployment's database, only read")
 	levels := fs.String("clients", "1,16,64", "client concurrencies")
 	n := fs.Int("n", 300, "processes per level and side")
+	settle := fs.Duration("settle", 2*time.Second, "pause between phases, for the last one's asynchronous work to finish")
 	sync := fs.String("synchronous", "full", "embedded SQLite synchronous pragma (full, normal)")
 	st := fs.String("temporal-store", "sqlite", "embedded Temporal persistence: sqlite or postgres")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server and all) to this file")
@@ -47,7 +49,7 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	o := bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync, Store: *st, TemporalAddress: *temporal}
+	o := bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync, Store: *st, TemporalAddress: *temporal, Settle: *settle}
 	if *apis != "" {
 		o.APIs = strings.Split(*apis, ",")
 		fmt.Fprintf(stdout, "zhucun bench: %d processes per level, split deployment: temporal %s, api %s\n", *n, *temporal, *apis)
