@@ -31,8 +31,10 @@ type Config struct {
 	Debug                 bool
 	// Synchronous is the embedded SQLite's synchronous pragma (default full).
 	Synchronous string
-	// TemporalStore is where the embedded server persists: sqlite (a file
-	// in the data folder) or postgres (beside zhucun's own database).
+	// TemporalStore is where the embedded server persists: postgres (beside
+	// zhucun's own database; the command's default) or sqlite (a file in the
+	// data folder). Empty means sqlite, which tests use: it needs no
+	// databases of its own.
 	TemporalStore string
 	HistoryShards int
 }
@@ -56,7 +58,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", env("ZHUCUN_ADDR", ":8080"), "HTTP listen address (ZHUCUN_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("ZHUCUN_DATA_DIR", "data"), "data folder for the embedded Temporal server (ZHUCUN_DATA_DIR)")
 	fs.StringVar(&c.EmbeddedAddr, "embedded-temporal", env("ZHUCUN_TEMPORAL_LISTEN", "127.0.0.1:7233"), "embedded Temporal frontend listen address (ZHUCUN_TEMPORAL_LISTEN)")
-	fs.StringVar(&c.TemporalStore, "temporal-store", env("ZHUCUN_TEMPORAL_STORE", "sqlite"), "embedded Temporal persistence: sqlite or postgres (ZHUCUN_TEMPORAL_STORE)")
+	fs.StringVar(&c.TemporalStore, "temporal-store", env("ZHUCUN_TEMPORAL_STORE", "postgres"),
+		"embedded Temporal persistence: postgres (databases <db>_temporal and <db>_temporal_visibility beside DATABASE_URL's) or sqlite (a file in --data-dir) (ZHUCUN_TEMPORAL_STORE)")
 	fs.IntVar(&c.HistoryShards, "history-shards", 4, "history shards of an embedded Temporal on postgres (fixed at its first start)")
 	fs.BoolVar(&c.Demo, "demo", os.Getenv("ZHUCUN_DEMO") == "1", "load the demo organisation on start (ZHUCUN_DEMO=1)")
 	fs.StringVar(&c.WebhookURL, "webhook-url", env("ZHUCUN_WEBHOOK_URL", ""), "WeCom/DingTalk group-robot webhook for notifications; empty logs them (ZHUCUN_WEBHOOK_URL)")
@@ -76,7 +79,7 @@ func (c Config) Masked() map[string]any {
 	temporal := c.TemporalAddress
 	if temporal == "" {
 		dir, _ := filepath.Abs(c.DataDir)
-		temporal = fmt.Sprintf("embedded at %s, data in %s", c.EmbeddedAddr, dir)
+		temporal = fmt.Sprintf("embedded at %s, persisted to %s, data in %s", c.EmbeddedAddr, c.TemporalStore, dir)
 	}
 	return map[string]any{
 		"database_url": store.MaskURL(c.DatabaseURL), "temporal": temporal, "namespace": c.Namespace,

@@ -113,9 +113,9 @@ type serveProc struct {
 }
 
 // startServe runs `zhucun serve --demo` listening on addr.
-func startServe(t *testing.T, bin, dbURL, dataDir, addr, temporalAddr, logPath string) *serveProc {
+func startServe(t *testing.T, bin, dbURL, dataDir, addr, temporalAddr, logPath, store string) *serveProc {
 	t.Helper()
-	p := startZhucun(t, bin, logPath, []string{"DATABASE_URL=" + dbURL, "TEMPORAL_ADDRESS="},
+	p := startZhucun(t, bin, logPath, []string{"DATABASE_URL=" + dbURL, "TEMPORAL_ADDRESS=", "ZHUCUN_TEMPORAL_STORE=" + store},
 		"serve", "--demo", "--data-dir", dataDir, "--addr", addr, "--embedded-temporal", temporalAddr)
 	p.url = "http://" + addr
 	return p
@@ -203,6 +203,14 @@ func tailOf(path string, n int) string {
 // fires on restart.
 func TestFaultKillNineAndRestart(t *testing.T) {
 	bin := buildZhucun(t)
+	for _, store := range []string{"postgres", "sqlite"} {
+		t.Run(store, func(t *testing.T) { killNineAndRestart(t, bin, store) })
+	}
+}
+
+// killNineAndRestart is the kill -9 test with the embedded Temporal
+// persisted to store: postgres (serve's default) or sqlite.
+func killNineAndRestart(t *testing.T, bin, store string) {
 	dbURL := pgtest.URL(t, "kill9")
 	dir := t.TempDir()
 	logPath := filepath.Join(dir, "serve.log")
@@ -212,7 +220,8 @@ func TestFaultKillNineAndRestart(t *testing.T) {
 			t.Logf("serve log (tail):\n%s", tailOf(logPath, 6000))
 		}
 	})
-	proc := startServe(t, bin, dbURL, dir, addr, temporalAddr, logPath)
+	t.Cleanup(func() { dropSiblings(t, dbURL, "_temporal", "_temporal_visibility") })
+	proc := startServe(t, bin, dbURL, dir, addr, temporalAddr, logPath, store)
 	proc.waitReady(t, 3*time.Minute)
 
 	// Filing due 3 seconds after approval, for shangcai.
@@ -285,7 +294,7 @@ func TestFaultKillNineAndRestart(t *testing.T) {
 	}
 
 	restartAt := time.Now()
-	proc = startServe(t, bin, dbURL, dir, addr, temporalAddr, logPath)
+	proc = startServe(t, bin, dbURL, dir, addr, temporalAddr, logPath, store)
 	proc.waitReady(t, 3*time.Minute)
 	readyIn := time.Since(restartAt)
 
@@ -351,7 +360,7 @@ func TestFaultKillNineAndRestart(t *testing.T) {
 	}
 	proc.stop()
 
-	msg := fmt.Sprintf("kill -9: faults injected: 1 (SIGKILL right after a 201 and a 200), submissions answered 201: %d, decisions answered 200: %d, records lost: %d; ready %s after restart, overdue deadline fired %s after restart",
+	msg := fmt.Sprintf("kill -9 ("+store+" store): faults injected: 1 (SIGKILL right after a 201 and a 200), submissions answered 201: %d, decisions answered 200: %d, records lost: %d; ready %s after restart, overdue deadline fired %s after restart",
 		len(done)+1, len(done), lost, readyIn.Round(time.Millisecond), overdueSeen.Round(time.Millisecond))
 	t.Log(msg)
 	fmt.Println(msg)

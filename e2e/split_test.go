@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,7 +46,13 @@ func TestSplitBench(t *testing.T) {
 
 	tp := start("temporal", []string{"TEMPORAL_ADDRESS="}, "temporal", "--data-dir", dir, "--embedded-temporal", "127.0.0.1:0")
 	hostPort := waitServing(t, tp, logs["temporal"])
-	env := []string{"TEMPORAL_ADDRESS=" + hostPort}
+	// Four small pools beside the Temporal server's and this package's own
+	// stay well within PostgreSQL's default 100 connections.
+	sep := "?"
+	if strings.Contains(dbURL, "?") {
+		sep = "&"
+	}
+	env := []string{"TEMPORAL_ADDRESS=" + hostPort, "DATABASE_URL=" + dbURL + sep + "pool_max_conns=4"}
 	for i := range 2 {
 		start(fmt.Sprintf("worker%d", i), env, "worker")
 	}

@@ -27,7 +27,7 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	n := fs.Int("n", 300, "processes per level and side")
 	settle := fs.Duration("settle", 2*time.Second, "pause between phases, for the last one's asynchronous work to finish")
 	sync := fs.String("synchronous", "full", "embedded SQLite synchronous pragma (full, normal)")
-	st := fs.String("temporal-store", "sqlite", "embedded Temporal persistence: sqlite or postgres")
+	st := fs.String("temporal-store", "postgres", "embedded Temporal persistence: postgres (serve's default) or sqlite")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server and all) to this file")
 	temporal := fs.String("temporal-address", "", "measure a running split deployment: its Temporal frontend host:port (with --api)")
 	apis := fs.String("api", "", "measure a running split deployment: its api base URLs, comma-separated, used in turn (with --temporal-address; the api processes run with --demo)")
@@ -54,7 +54,11 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		o.APIs = strings.Split(*apis, ",")
 		fmt.Fprintf(stdout, "zhucun bench: %d processes per level, split deployment: temporal %s, api %s\n", *n, *temporal, *apis)
 	} else {
-		fmt.Fprintf(stdout, "zhucun bench: %d processes per level, temporal store %s (SQLite synchronous=%s)\n", *n, *st, *sync)
+		store := *st
+		if store == "sqlite" {
+			store += ", synchronous=" + *sync
+		}
+		fmt.Fprintf(stdout, "zhucun bench: %d processes per level, temporal store %s\n", *n, store)
 	}
 	_, err = bench.Frontend(ctx, o)
 	return err

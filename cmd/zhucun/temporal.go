@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"go.uber.org/zap"
 
-	"zhucun/app"
 	"zhucun/engine"
 	"zhucun/store"
 )
@@ -20,7 +17,7 @@ import (
 // TEMPORAL_ADDRESS. It is the same server code as `serve` runs, with the
 // same settings.
 func temporalCmd(ctx context.Context, args []string, stdout io.Writer) error {
-	cfg, err := parseTemporalConfig(args)
+	cfg, _, err := parseConfig("temporal", args)
 	if err != nil {
 		return err
 	}
@@ -49,22 +46,4 @@ func temporalCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("temporal server stop: %w", err)
 	}
 	return nil
-}
-
-// parseTemporalConfig reads the same flags and environment as serve, but
-// defaults the store to PostgreSQL: a server shared by processes on several
-// machines is the path past one machine, and SQLite is one file on one disk.
-func parseTemporalConfig(args []string) (app.Config, error) {
-	var cfg app.Config
-	fs := flag.NewFlagSet("temporal", flag.ContinueOnError)
-	cfg.Flags(fs)
-	st := fs.Lookup("temporal-store")
-	st.Usage = "Temporal persistence: postgres (default for this command: databases <db>_temporal and <db>_temporal_visibility beside DATABASE_URL's, the path past one machine) or sqlite (a file in --data-dir) (ZHUCUN_TEMPORAL_STORE)"
-	if os.Getenv("ZHUCUN_TEMPORAL_STORE") == "" {
-		st.DefValue = "postgres"
-		if err := st.Value.Set("postgres"); err != nil {
-			return cfg, err
-		}
-	}
-	return cfg, fs.Parse(args)
 }
