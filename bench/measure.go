@@ -12,14 +12,18 @@ import (
 
 // Result is one measured series.
 type Result struct {
-	Name     string
-	Clients  int
-	N        int
-	Errors   int
-	Elapsed  time.Duration
-	Samples  []time.Duration
-	PerOpDen int // operations per sample, for throughput
+	Name    string
+	Clients int
+	N       int
+	Errors  int
+	Elapsed time.Duration
+	Samples []time.Duration
+	// Failures are the first few errors, printed under the table.
+	Failures []string
 }
+
+// maxFailures is how many errors of a series are kept to print.
+const maxFailures = 3
 
 // Throughput is operations per second over the whole series.
 func (r Result) Throughput() float64 {
@@ -57,8 +61,8 @@ func run(ctx context.Context, name string, clients, n int, op func(ctx context.C
 				mu.Lock()
 				if err != nil {
 					res.Errors++
-					if res.Errors <= 3 {
-						fmt.Printf("  %s: %v\n", name, err)
+					if len(res.Failures) < maxFailures {
+						res.Failures = append(res.Failures, err.Error())
 					}
 				} else {
 					res.Samples = append(res.Samples, d)
@@ -67,8 +71,15 @@ func run(ctx context.Context, name string, clients, n int, op func(ctx context.C
 			}
 		}()
 	}
+	// A cancelled run stops handing out operations; the level's figures
+	// are then thrown away by the caller.
+feed:
 	for i := 0; i < n; i++ {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
 	}
 	close(next)
 	wg.Wait()
@@ -87,4 +98,9 @@ func printTable(w io.Writer, title string, rs []Result) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f\t%s\t%s\t\n", r.Name, r.Clients, r.N, r.Errors, r.Throughput(), ms(r.Pct(50)), ms(r.Pct(99)))
 	}
 	tw.Flush()
+	for _, r := range rs {
+		for _, f := range r.Failures {
+			fmt.Fprintf(w, "  %s failed: %s\n", r.Name, f)
+		}
+	}
 }
