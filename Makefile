@@ -28,8 +28,9 @@ vet:
 	$(GO) vet ./...
 
 # fuzz runs every fuzz target of ./server and ./policy for FUZZTIME each
-# from the committed corpus, as CI does; `make fuzz FUZZTIME=60s` for longer.
-FUZZTIME ?= 3s
+# (2,000 inputs) from the committed corpus, as CI does; `make fuzz
+# FUZZTIME=60s` for longer.
+FUZZTIME ?= 2000x
 .PHONY: fuzz
 fuzz:
 	FUZZTIME=$(FUZZTIME) bash scripts/fuzz-short.sh
