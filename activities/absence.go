@@ -21,20 +21,22 @@ func (a *Activities) registerAbsence(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.ReportAbsence, activity.RegisterOptions{Name: workflows.ActivityReportAbsence})
 }
 
-// recordAbsence keeps the absence side tables current.
+// queueAbsence keeps the absence's line in the absences side table current.
 func queueAbsence(b *batch, s workflows.Snapshot) error {
 	ab, err := detailAs[workflows.Absence](s)
 	if err != nil {
 		return err
 	}
-	sql, args := store.UpsertAbsence(holdsVersion(11), store.AbsenceRow{
-		ProcessID: ab.ID, MemberID: ab.MemberID, UnitID: ab.UnitID, CountyID: ab.CountyID,
-		CycleMonth: ab.CycleMonth, FoundAt: ab.FoundAt, Status: ab.Status, SignedAt: ab.SignedAt,
-		Late: ab.Late, Overdue: s.Overdue,
-	})
-	b.queue("absence row", sql, append(args, s.Version)...)
+	b.queue("absence row", sqlUpsertAbsence, ab.ID, ab.MemberID, ab.UnitID, ab.CountyID, ab.CycleMonth,
+		ab.FoundAt, ab.Status, ab.SignedAt, ab.Late, s.Overdue, s.Version)
 	return nil
 }
+
+var sqlUpsertAbsence = `
+INSERT INTO absences (process_id, member_id, unit_id, county_id, cycle_month, found_at, status, signed_at, late, overdue)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE` + holdsVersion(11) + `
+ON CONFLICT (process_id) DO UPDATE SET status = EXCLUDED.status, signed_at = EXCLUDED.signed_at,
+    late = EXCLUDED.late, overdue = EXCLUDED.overdue`
 
 // maxReportCarry bounds the walk past closed reports: a year of them is more
 // than a real county ever leaves behind.

@@ -89,16 +89,9 @@ func holdsVersion(n int) string {
 	return fmt.Sprintf(" EXISTS (SELECT 1 FROM processes WHERE id = $1 AND version = $%d)", n)
 }
 
+// recordBatch is the whole record of s: the process row, its new events
+// and notices, its waiting index and its kind's side table.
 func recordBatch(s workflows.Snapshot) (*batch, error) {
-	b, err := processBatch(s)
-	if err != nil {
-		return nil, err
-	}
-	queueWaiting(b, s)
-	return b, queueKind(b, s)
-}
-
-func processBatch(s workflows.Snapshot) (*batch, error) {
 	waiting, _ := json.Marshal(s.WaitingOn)
 	steps, _ := json.Marshal(s.Steps)
 	detail, err := json.Marshal(s.Detail)
@@ -115,7 +108,8 @@ func processBatch(s workflows.Snapshot) (*batch, error) {
 	for i, n := range s.Notices {
 		b.queue("outbox", sqlInsertOutbox, s.ProcessID, s.Version, i, n.To.Key(), n.Text)
 	}
-	return b, nil
+	queueWaiting(b, s)
+	return b, queueKind(b, s)
 }
 
 // queueWaiting replaces the process's lines in the waiting index: who it

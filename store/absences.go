@@ -158,30 +158,3 @@ func (s *Store) ReportMonths(ctx context.Context, counties, ids []string) (map[s
 	}
 	return out, rows.Err()
 }
-
-// AbsenceRow is an absence's line in the absences side table.
-type AbsenceRow struct {
-	ProcessID  string
-	MemberID   string
-	UnitID     string
-	CountyID   string
-	CycleMonth string
-	FoundAt    time.Time
-	Status     string
-	SignedAt   *time.Time
-	Late       bool
-	Overdue    bool
-}
-
-// UpsertAbsence is the statement that writes an absence's side-table line,
-// which the record activity runs in its transaction; guard is a condition
-// on the process (its id is $1) that the record adds, with the parameters
-// after the ten here.
-func UpsertAbsence(guard string, r AbsenceRow) (string, []any) {
-	return `INSERT INTO absences (process_id, member_id, unit_id, county_id, cycle_month,
-			found_at, status, signed_at, late, overdue)
-		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE ` + guard + `
-		ON CONFLICT (process_id) DO UPDATE SET status = EXCLUDED.status, signed_at = EXCLUDED.signed_at,
-			late = EXCLUDED.late, overdue = EXCLUDED.overdue`,
-		[]any{r.ProcessID, r.MemberID, r.UnitID, r.CountyID, r.CycleMonth, r.FoundAt, r.Status, r.SignedAt, r.Late, r.Overdue}
-}

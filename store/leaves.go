@@ -52,8 +52,7 @@ func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing 
 	}
 	b.Queue(`INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status)
 		SELECT $1::uuid, $2, $3::date, $4::date, 'pending'
-		WHERE NOT EXISTS (SELECT 1 FROM leave_periods WHERE member_id = $2 AND status IN ('pending','approved')
-		                  AND start_date <= $4::date AND end_date >= $3::date)
+		WHERE NOT EXISTS (SELECT 1 FROM leave_periods WHERE `+overlapping("$2", "$3", "$4")+`)
 		  AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $5 AND key = $6 AND route = 'leaves')`,
 		r.ProcessID, r.MemberID, start, end, r.UserID, r.IdempotencyKey)
 	if keyed {
@@ -96,26 +95,22 @@ func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing 
 // CheckOverlap reports ErrOverlap when [start, end] meets a pending or
 // approved leave of the member other than except.
 func (s *Store) CheckOverlap(ctx context.Context, memberID, except string, start, end time.Time) error {
-	return overlap(ctx, s.Pool, memberID, except, start, end)
+	var found bool
+	err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM leave_periods
+		WHERE `+overlapping("$1", "$3", "$4")+` AND process_id::text <> $2)`,
+		memberID, except, policy.FormatDate(start), policy.FormatDate(end)).Scan(&found)
+	if err == nil && found {
+		err = ErrOverlap
+	}
+	return err
 }
 
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func overlap(ctx context.Context, q querier, memberID, except string, start, end time.Time) error {
-	var n int
-	err := q.QueryRow(ctx, `SELECT count(*) FROM leave_periods
-		WHERE member_id = $1 AND status IN ('pending','approved') AND process_id::text <> $2
-		  AND start_date <= $4 AND end_date >= $3`,
-		memberID, except, policy.FormatDate(start), policy.FormatDate(end)).Scan(&n)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		return ErrOverlap
-	}
-	return nil
+// overlapping is the one meaning of "overlaps" for leave_periods: a leave
+// of member that is pending or approved and meets the days start to end
+// (each a parameter placeholder such as "$2").
+func overlapping(member, start, end string) string {
+	return "member_id = " + member + " AND status IN ('pending','approved') AND start_date <= " + end +
+		"::date AND end_date >= " + start + "::date"
 }
 
 // IdempotentProcess returns the process an Idempotency-Key created.
