@@ -362,8 +362,7 @@ func killNineAndRestart(t *testing.T, bin, store string) {
 
 	msg := fmt.Sprintf("kill -9 ("+store+" store): faults injected: 1 (SIGKILL right after a 201 and a 200), submissions answered 201: %d, decisions answered 200: %d, records lost: %d; ready %s after restart, overdue deadline fired %s after restart",
 		len(done)+1, len(done), lost, readyIn.Round(time.Millisecond), overdueSeen.Round(time.Millisecond))
-	t.Log(msg)
-	fmt.Println(msg)
+	figure(t, msg)
 }
 
 // wantUnavailable checks a 503 in the API's error shape.
@@ -393,8 +392,7 @@ func wantUnavailable(t *testing.T, what string, st int, body []byte, err error) 
 func TestFaultPostgresDown(t *testing.T) {
 	proxy := startPGProxy(t)
 	dbURL := pgtest.URL(t, "pgdown")
-	cfg := app.Config{DatabaseURL: proxy.URL(t, dbURL), Namespace: "default", Addr: "127.0.0.1:0", DataDir: t.TempDir(),
-		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 100000}
+	cfg := serveConfig(proxy.URL(t, dbURL), t.TempDir())
 	ctx := context.Background()
 	began := time.Now()
 	phase := func(what string) { t.Logf("%6.1fs %s", time.Since(began).Seconds(), what) }
@@ -525,8 +523,7 @@ func TestFaultPostgresDown(t *testing.T) {
 
 	out := fmt.Sprintf("postgres down: faults injected: %d, records lost: %d of %d; accepted decision answered 503 in %s, read model caught up %s after the database came back; timeline events written twice: %d",
 		proxy.Faults(), lost, records, answeredIn.Round(time.Millisecond), caughtUp.Round(time.Millisecond), twice)
-	t.Log(out)
-	fmt.Println(out)
+	figure(t, out)
 }
 
 // TestFaultTemporalDownReleasesReservation: a submission whose workflow
@@ -537,8 +534,7 @@ func TestFaultPostgresDown(t *testing.T) {
 func TestFaultTemporalDownReleasesReservation(t *testing.T) {
 	dbURL := pgtest.URL(t, "temporaldown")
 	dir := t.TempDir()
-	cfg := app.Config{DatabaseURL: dbURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dir,
-		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 100000}
+	cfg := serveConfig(dbURL, dir)
 	ctx := context.Background()
 	a, err := app.Start(ctx, cfg, app.ModeServe, zap.NewNop())
 	if err != nil {
@@ -584,6 +580,5 @@ func TestFaultTemporalDownReleasesReservation(t *testing.T) {
 		t.Errorf("after the resubmission: %d periods, %d keys, leave %v", p, k, l)
 	}
 	msg := "temporal down: faults injected: 1, reservation of the failed submission released, resubmission 201; records lost: 0"
-	t.Log(msg)
-	fmt.Println(msg)
+	figure(t, msg)
 }

@@ -35,6 +35,21 @@ type Harness struct {
 	DataDir  string
 }
 
+// figure logs a measured line and prints it, so that a plain `go test`
+// run (CI's) shows the figures too.
+func figure(t *testing.T, msg string) {
+	t.Helper()
+	t.Log(msg)
+	fmt.Println(msg)
+}
+
+// serveConfig is `serve --demo` in process, on free loopback ports, with the
+// embedded Temporal on SQLite in dataDir and no login limit worth hitting.
+func serveConfig(dbURL, dataDir string) app.Config {
+	return app.Config{DatabaseURL: dbURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dataDir,
+		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 100000}
+}
+
 // H is started by TestMain.
 var H *Harness
 
@@ -55,10 +70,7 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	cfg := app.Config{
-		DatabaseURL: dbURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dir,
-		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 100000,
-	}
+	cfg := serveConfig(dbURL, dir)
 	a, err := app.Start(context.Background(), cfg, app.ModeServe, zap.NewNop())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "start:", err)
@@ -98,6 +110,18 @@ func (h *Harness) Anonymous() *Client { return &Client{} }
 // Do sends a request; body is JSON-encoded unless it is nil or []byte.
 func (c *Client) Do(t testing.TB, method, path string, body any) (int, []byte) {
 	t.Helper()
+	status, _, out, err := request(http.DefaultClient, H.URL, method, path, c.Token, body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return status, out
+}
+
+// request is every e2e test's one HTTP call: to base+path, with the token
+// (if any) as a bearer, body JSON-encoded unless it is nil or []byte, and
+// headers in key, value pairs. It returns errors instead of failing the
+// test, so goroutines may call it.
+func request(hc *http.Client, base, method, path, token string, body any, headers ...string) (int, http.Header, []byte, error) {
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -106,27 +130,30 @@ func (c *Client) Do(t testing.TB, method, path string, body any) (int, []byte) {
 	default:
 		buf, err := json.Marshal(b)
 		if err != nil {
-			t.Fatal(err)
+			return 0, nil, nil, err
 		}
 		r = bytes.NewReader(buf)
 	}
-	req, err := http.NewRequest(method, H.URL+path, r)
+	req, err := http.NewRequest(method, base+path, r)
 	if err != nil {
-		t.Fatal(err)
+		return 0, nil, nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
+	out, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, out, err
 }
 
 // JSON sends a request, fails the test unless the status is want, and

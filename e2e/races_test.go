@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"sync"
@@ -50,34 +48,8 @@ func raceAPI(c *Client) *apiAt {
 
 // do sends one request; headers come in key, value pairs.
 func (a *apiAt) do(method, path string, body any, headers ...string) (int, []byte, error) {
-	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return 0, nil, err
-		}
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, a.base+path, r)
-	if err != nil {
-		return 0, nil, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if a.token != "" {
-		req.Header.Set("Authorization", "Bearer "+a.token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := raceHTTP.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, out, err
+	status, _, out, err := request(raceHTTP, a.base, method, path, a.token, body, headers...)
+	return status, out, err
 }
 
 // must sends one request and fails the test unless the status is want.
@@ -344,8 +316,7 @@ func TestRaceIdempotencyKeyThousand(t *testing.T) {
 	}
 	msg := fmt.Sprintf("duplicate submissions sent: %d (%d concurrent clients, %s), answered 201: %d, 200: %d, processes created: %d, workflows started: %d",
 		n, workers, took.Round(time.Millisecond), statuses[201], statuses[200], created, workflowsOfMember)
-	t.Log(msg)
-	fmt.Println(msg)
+	figure(t, msg)
 }
 
 // TestRaceDoubleClickedDecision: the same approval sent twice at once is
@@ -372,8 +343,7 @@ func TestRaceDoubleClickedDecision(t *testing.T) {
 		}
 	}
 	msg := fmt.Sprintf("double-clicked decisions: %d pairs sent, each taken once, the other 409", rounds)
-	t.Log(msg)
-	fmt.Println(msg)
+	figure(t, msg)
 }
 
 // TestRaceJointApproveAndRefuse: on the joint route two approvers decide at
@@ -424,8 +394,7 @@ func TestRaceJointApproveAndRefuse(t *testing.T) {
 	}
 	msg := fmt.Sprintf("joint approve/refuse races: %d, refused in all three views every time; approval first %d, refusal first %d (approval 409)",
 		rounds, approvedFirst, refusedFirst)
-	t.Log(msg)
-	fmt.Println(msg)
+	figure(t, msg)
 }
 
 // TestRaceWithdrawWhileApproving: on the township route the member
@@ -462,8 +431,7 @@ func TestRaceWithdrawWhileApproving(t *testing.T) {
 	}
 	msg := fmt.Sprintf("withdraw/approve races: %d, one winner each (withdrawn %d, approved %d), the loser 409, three views agree",
 		rounds, wins[workflows.LeaveWithdrawn], wins[workflows.LeaveApproved])
-	t.Log(msg)
-	fmt.Println(msg)
+	figure(t, msg)
 }
 
 func raceIndex(list []string, s string) int {

@@ -184,8 +184,7 @@ func TestProcessScope(t *testing.T) {
 func TestRestartKeepsTemporalState(t *testing.T) {
 	dbURL := pgtest.URL(t, "restart")
 	dir := t.TempDir()
-	cfg := app.Config{DatabaseURL: dbURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dir,
-		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 1000}
+	cfg := serveConfig(dbURL, dir)
 	ctx := context.Background()
 	first, err := app.Start(ctx, cfg, app.ModeServe, zap.NewNop())
 	if err != nil {
@@ -237,9 +236,8 @@ func loginAt(t *testing.T, url, username string) *Client {
 func TestPostgresTemporalStore(t *testing.T) {
 	dbURL := pgtest.URL(t, "pgstore")
 	t.Cleanup(func() { dropSiblings(t, dbURL, "_temporal", "_temporal_visibility") })
-	cfg := app.Config{DatabaseURL: dbURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: t.TempDir(),
-		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 1000,
-		TemporalStore: "postgres", HistoryShards: 2}
+	cfg := serveConfig(dbURL, t.TempDir())
+	cfg.TemporalStore, cfg.HistoryShards = "postgres", 2
 	a, err := app.Start(context.Background(), cfg, app.ModeServe, zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
