@@ -34,7 +34,7 @@ func (a *Activities) ApplyRosterChange(ctx context.Context, c workflows.RosterLe
 	})
 	var rc *store.RosterConflict
 	if errors.As(err, &rc) {
-		return temporal.NewNonRetryableApplicationError(rc.Message, workflows.ErrConflict, nil)
+		return temporal.NewNonRetryableApplicationError(rc.Message(), workflows.ErrConflict, nil)
 	}
 	if err != nil {
 		return err

@@ -138,7 +138,7 @@ func (a *App) listen(bg context.Context, cfg Config, log *zap.Logger) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	a.wg.Add(1)
-	go func() { defer a.wg.Done(); srv.SweepUnstarted(bg, time.Minute, time.Minute) }()
+	go func() { defer a.wg.Done(); srv.Actions().SweepUnstarted(bg, time.Minute, time.Minute) }()
 	a.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	addr := ln.Addr().(*net.TCPAddr)
 	host := addr.IP.String()

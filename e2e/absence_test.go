@@ -48,7 +48,7 @@ func absenceBody(member string, found time.Time) map[string]any {
 func TestAbsenceExplainSignAndMonthlyReport(t *testing.T) {
 	bureau := H.Login(t, "xiping-bureau")
 	member := H.Login(t, "m08")
-	unit := member.JSON(t, "GET", "/api/v1/me", nil, 200)["user"].(map[string]any)["unit_id"].(string)
+	unit := member.JSON(t, "GET", "/api/v1/me", nil, 200)["unit_id"].(string)
 	head := H.Login(t, unit+"-head")
 	otherHead := H.Login(t, "xiping-edu-head")
 	if unit == "xiping-edu" {

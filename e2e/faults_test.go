@@ -448,7 +448,7 @@ func TestFaultPostgresDown(t *testing.T) {
 	msg := wantUnavailable(t, "decision while the database goes down under it", st, body, err)
 	// The workflow takes the decision before the record fails, and the
 	// answer says so.
-	if !strings.Contains(msg, "accepted") {
+	if !strings.Contains(msg, "已受理") {
 		t.Errorf("the 503 does not tell what became of the decision: %q", msg)
 	}
 	if !proxy.IsDown() {

@@ -246,9 +246,9 @@ func TestRosterRefusals(t *testing.T) {
 		}
 	}
 	conflict(map[string]any{"team_id": zhaolouTeam, "change": "join", "member_id": "m13"}, "焦庄村驻村工作队")
-	conflict(map[string]any{"team_id": yangzhuangTeam, "change": "leave", "member_id": "m13"}, "马超 (m13) is not on 杨庄村驻村工作队")
-	conflict(map[string]any{"team_id": yangzhuangTeam, "change": "replace", "member_id": "m14", "replaces_member_id": "m13"}, "is not on 杨庄村驻村工作队")
-	conflict(map[string]any{"team_id": zhaolouTeam, "change": "leader", "member_id": "m13"}, "is not on 赵楼村驻村工作队")
+	conflict(map[string]any{"team_id": yangzhuangTeam, "change": "leave", "member_id": "m13"}, "马超（m13）"+today+"不在杨庄村驻村工作队")
+	conflict(map[string]any{"team_id": yangzhuangTeam, "change": "replace", "member_id": "m14", "replaces_member_id": "m13"}, "不在杨庄村驻村工作队")
+	conflict(map[string]any{"team_id": zhaolouTeam, "change": "leader", "member_id": "m13"}, "不在赵楼村驻村工作队")
 
 	for field, body := range map[string]map[string]any{
 		"team_id":            {"team_id": "no-team", "change": "leave", "member_id": "m13"},

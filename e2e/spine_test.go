@@ -37,9 +37,14 @@ func TestMeShowsRoleAndScope(t *testing.T) {
 	}
 	for _, c := range cases {
 		me := H.Login(t, c.user).JSON(t, "GET", "/api/v1/me", nil, 200)
-		u := me["user"].(map[string]any)
-		if u["role"] != c.role || u["username"] != c.user {
+		u := me // the user resource itself, as the contract shapes it
+		if u["role"] != c.role || u["username"] != c.user || u["id"] == "" || u["display_name"] == "" {
 			t.Errorf("%s: me = %v", c.user, u)
+		}
+		for k := range u {
+			if k != strings.ToLower(k) {
+				t.Errorf("%s: /me key %q is not snake_case", c.user, k)
+			}
 		}
 		for k, v := range c.scope {
 			if u[k] != v {

@@ -56,7 +56,7 @@ func TestSweepReleasesUnstartedLeave(t *testing.T) {
 		"kind": "personal", "start_date": day(45), "end_date": day(45), "reason": "正常"}, 201)
 
 	sweeper := server.New(server.Config{Pool: H.Pool, Temporal: H.Temporal})
-	if n := sweeper.SweepUnstartedOnce(ctx, 0); n < 1 {
+	if n := sweeper.Actions().SweepUnstartedOnce(ctx, 0); n < 1 {
 		t.Fatalf("the sweep found %d provisional processes, want the orphan at least", n)
 	}
 	member.JSON(t, "GET", "/api/v1/leaves/"+id, nil, 404)

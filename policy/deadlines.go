@@ -3,8 +3,9 @@ package policy
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"time"
+
+	"zhucun/errs"
 )
 
 // ---- Leave (article 16) ----
@@ -47,24 +48,18 @@ func LeaveRoute(r LeaveRules, days int) string {
 	return RouteJoint
 }
 
-// RouteReason explains the route in one sentence, for the request's
-// history and the approver's screen, e.g. "8 calendar days > 7: joint
-// approval by county_org_dept, county_bureau, unit_head".
+// RouteReason explains the route in one Chinese sentence, for the
+// member before submitting and the approver's screen, e.g. "8天，超过7天，
+// 需县委组织部、县乡村振兴局和派出单位共同批准".
 func RouteReason(r LeaveRules, days int) string {
-	kind := r.DayCounting
-	if kind != CountWorking {
-		kind = CountCalendar
-	}
-	unit := "days"
-	if days == 1 {
-		unit = "day"
+	count := errs.Text(errs.MsgDaysCalendar, days)
+	if r.DayCounting == CountWorking {
+		count = errs.Text(errs.MsgDaysWorking, days)
 	}
 	if LeaveRoute(r, days) == RouteTownship {
-		return fmt.Sprintf("%d %s %s <= %d: township approval by %s",
-			days, kind, unit, r.ThresholdDays, strings.Join(r.TownshipApprovers, ", "))
+		return errs.Text(errs.MsgRouteTownship, count, r.ThresholdDays, errs.RoleList(r.TownshipApprovers), errs.RoleList(r.FilingOffices))
 	}
-	return fmt.Sprintf("%d %s %s > %d: joint approval by %s",
-		days, kind, unit, r.ThresholdDays, strings.Join(r.JointApprovers, ", "))
+	return errs.Text(errs.MsgRouteJoint, count, r.ThresholdDays, errs.RoleList(r.JointApprovers))
 }
 
 // ReturnDue is when the report back (销假) is due: the end of the day

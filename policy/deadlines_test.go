@@ -86,9 +86,9 @@ func TestRouteReason(t *testing.T) {
 		days int
 		want string
 	}{
-		{r, 8, "8 calendar days > 7: joint approval by county_org_dept, county_bureau, unit_head"},
-		{r, 7, "7 calendar days <= 7: township approval by township_committee"},
-		{w, 1, "1 working day <= 7: township approval by township_committee"},
+		{r, 8, "8天，超过7天，需县委组织部、县乡村振兴局和派出单位共同批准"},
+		{r, 7, "7天，未超过7天，由乡镇党委审批，报县委组织部和县乡村振兴局备案"},
+		{w, 1, "1个工作日，未超过7天，由乡镇党委审批，报县委组织部和县乡村振兴局备案"},
 	}
 	for _, tc := range tests {
 		if got := RouteReason(tc.r, tc.days); got != tc.want {

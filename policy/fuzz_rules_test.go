@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"zhucun/errs"
+
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -75,7 +77,7 @@ func checkAcceptedRules(t *testing.T, r Rules, at time.Time) {
 			approvers = l.TownshipApprovers
 		}
 		reason := RouteReason(l, days)
-		if len(approvers) == 0 || !strings.HasPrefix(reason, fmt.Sprint(days, " ")) || !strings.Contains(reason, strings.Join(approvers, ", ")) {
+		if len(approvers) == 0 || !strings.HasPrefix(reason, fmt.Sprint(days)) || !strings.Contains(reason, errs.RoleList(approvers)) {
 			t.Fatalf("%d days: route %q with approvers %v, reason %q", days, route, approvers, reason)
 		}
 	}

@@ -1,10 +1,11 @@
 package policy
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"zhucun/errs"
 )
 
 // Role sets the validator accepts in each place. They are deliberately
@@ -34,27 +35,27 @@ func (r Rules) Validate() map[string]string {
 	l := r.Leave
 	p.intRange("leave.max_days", l.MaxDays, 1, 366)
 	if l.ThresholdDays < 1 || l.ThresholdDays > l.MaxDays {
-		p.add("leave.threshold_days", "must be between 1 and max_days (%d), got %d", l.MaxDays, l.ThresholdDays)
+		p.add("leave.threshold_days", errs.MsgRuleThreshold, l.MaxDays, l.ThresholdDays)
 	}
 	if l.DayCounting != CountCalendar && l.DayCounting != CountWorking {
-		p.add("leave.day_counting", "must be %q or %q, got %q", CountCalendar, CountWorking, l.DayCounting)
+		p.add("leave.day_counting", errs.MsgRuleCounting, CountCalendar, CountWorking, l.DayCounting)
 	}
 	p.roles("leave.township_approvers", l.TownshipApprovers, townshipApproverRoles)
 	p.roles("leave.joint_approvers", l.JointApprovers, approverRoles)
 	p.roles("leave.filing_offices", l.FilingOffices, filingOfficeRoles)
 	if l.ReminderEvery < Duration(time.Hour) {
-		p.add("leave.reminder_every", "must be at least 1h, got %s", l.ReminderEvery.D())
+		p.add("leave.reminder_every", errs.MsgRuleAtLeast, "1h", l.ReminderEvery.D())
 	}
 	if l.EscalateAfter <= 0 {
-		p.add("leave.escalate_after", "must be positive, got %s", l.EscalateAfter.D())
+		p.add("leave.escalate_after", errs.MsgRulePositive, l.EscalateAfter.D())
 	} else if l.EscalateAfter < l.ReminderEvery {
-		p.add("leave.escalate_after", "must be at least reminder_every (%s), got %s", l.ReminderEvery.D(), l.EscalateAfter.D())
+		p.add("leave.escalate_after", errs.MsgRuleNotBefore, l.ReminderEvery.D(), l.EscalateAfter.D())
 	}
 	if !slices.Contains(officeRoles, l.EscalateTo) {
-		p.add("leave.escalate_to", "must be one of %s, got %q", strings.Join(officeRoles, ", "), l.EscalateTo)
+		p.add("leave.escalate_to", errs.MsgRuleOneOf, strings.Join(officeRoles, ", "), l.EscalateTo)
 	}
 	if l.FilingDue <= 0 {
-		p.add("leave.filing_due", "must be positive, got %s", l.FilingDue.D())
+		p.add("leave.filing_due", errs.MsgRulePositive, l.FilingDue.D())
 	}
 	p.intRange("leave.return_due_days", l.ReturnDueDays, 0, 30)
 
@@ -62,9 +63,9 @@ func (r Rules) Validate() map[string]string {
 	// Capped at 28 so every month, February included, has the day.
 	p.intRange("absence.cycle_cutoff_day", a.CycleCutoffDay, 1, 28)
 	if a.DueDay < 2 || a.DueDay > 28 {
-		p.add("absence.due_day", "must be between 2 and 28, got %d", a.DueDay)
+		p.add("absence.due_day", errs.MsgRuleDueDay, a.DueDay)
 	} else if a.DueDay <= a.CycleCutoffDay {
-		p.add("absence.due_day", "must be after cycle_cutoff_day (%d), got %d", a.CycleCutoffDay, a.DueDay)
+		p.add("absence.due_day", errs.MsgRuleAfterCut, a.CycleCutoffDay, a.DueDay)
 	}
 	p.positive("absence.remind_before", a.RemindBefore)
 
@@ -85,31 +86,31 @@ func (r Rules) Validate() map[string]string {
 // problems collects path → message; the first problem found for a path wins.
 type problems map[string]string
 
-func (p problems) add(path, format string, args ...any) {
+func (p problems) add(path string, m errs.Msg, args ...any) {
 	if _, ok := p[path]; !ok {
-		p[path] = fmt.Sprintf(format, args...)
+		p[path] = errs.Text(m, args...)
 	}
 }
 
 func (p problems) intRange(path string, v, lo, hi int) {
 	if v < lo || v > hi {
-		p.add(path, "must be between %d and %d, got %d", lo, hi, v)
+		p.add(path, errs.MsgRuleRange, lo, hi, v)
 	}
 }
 
 // roles requires a non-empty list of distinct roles drawn from allowed.
 func (p problems) roles(path string, list, allowed []string) {
 	if len(list) == 0 {
-		p.add(path, "must name at least one of %s", strings.Join(allowed, ", "))
+		p.add(path, errs.MsgRuleNeedsRole, strings.Join(allowed, ", "))
 		return
 	}
 	seen := map[string]bool{}
 	for _, role := range list {
 		switch {
 		case !slices.Contains(allowed, role):
-			p.add(path, "%q is not allowed here; use %s", role, strings.Join(allowed, ", "))
+			p.add(path, errs.MsgRuleRoleHere, role, strings.Join(allowed, ", "))
 		case seen[role]:
-			p.add(path, "%q is listed twice", role)
+			p.add(path, errs.MsgRuleRoleTwice, role)
 		}
 		seen[role] = true
 	}
@@ -118,7 +119,7 @@ func (p problems) roles(path string, list, allowed []string) {
 func (p problems) positive(path string, list []Duration) {
 	for i, d := range list {
 		if d <= 0 {
-			p.add(path, "entry %d must be positive, got %s", i+1, d.D())
+			p.add(path, errs.MsgRuleEntry, i+1, d.D())
 		}
 	}
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -11,13 +10,14 @@ import (
 
 	"github.com/go-chi/httprate"
 
-	"zhucun/store"
+	"zhucun/actions"
+	"zhucun/errs"
 )
 
 type ctxKey struct{}
 
 // userOf is the authenticated caller; authenticate guarantees one.
-func userOf(r *http.Request) store.User { return r.Context().Value(ctxKey{}).(store.User) }
+func userOf(r *http.Request) actions.User { return r.Context().Value(ctxKey{}).(actions.User) }
 
 func bearer(r *http.Request) string {
 	h := r.Header.Get("Authorization")
@@ -29,17 +29,9 @@ func bearer(r *http.Request) string {
 
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok := bearer(r)
-		if tok == "" {
-			w.Header().Set("WWW-Authenticate", "Bearer")
-			s.fail(w, r, errf(CodeUnauthenticated, "missing bearer token; log in at POST /api/v1/login"))
-			return
-		}
-		u, err := s.store.UserByToken(r.Context(), tok)
-		if errors.Is(err, store.ErrNotFound) {
+		u, err := s.act.Authenticate(r.Context(), bearer(r))
+		if e, ok := errs.As(err); ok && e.Code == errs.Unauthenticated {
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-			s.fail(w, r, errf(CodeUnauthenticated, "token is unknown, expired or revoked; log in again"))
-			return
 		}
 		if err != nil {
 			s.fail(w, r, err)
@@ -47,11 +39,6 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)))
 	})
-}
-
-type loginRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
 }
 
 // DefaultLoginPerUserPerMinute is the per-username login limit when
@@ -71,7 +58,7 @@ func loginAddrKey(r *http.Request) (string, error) {
 
 // tooManyLogins is the answer of both login limits, in the API's error shape.
 func (s *Server) tooManyLogins(w http.ResponseWriter, r *http.Request) {
-	s.fail(w, r, errf(CodeRateLimited, "too many login attempts; wait a minute"))
+	s.fail(w, r, errs.New(errs.RateLimited, errs.MsgTooManyLogins))
 }
 
 // loginLimitByAddress limits every login attempt from one client address to
@@ -123,7 +110,7 @@ func (s *Server) loginHandler() http.HandlerFunc {
 		httprate.WithResponseHeaders(httprate.ResponseHeaders{RetryAfter: "Retry-After"}),
 		httprate.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {})) // counted as limited
 	return func(w http.ResponseWriter, r *http.Request) {
-		var req loginRequest
+		var req actions.LoginRequest
 		if err := decodeValid(r, &req); err != nil {
 			s.fail(w, r, err)
 			return
@@ -134,34 +121,20 @@ func (s *Server) loginHandler() http.HandlerFunc {
 			s.tooManyLogins(w, r)
 			return
 		}
-		u, err := s.store.Authenticate(r.Context(), req.Username, req.Password)
-		if errors.Is(err, store.ErrBadCredentials) {
-			s.fail(w, r, errf(CodeUnauthenticated, "wrong username or password"))
-			return
-		}
+		session, err := s.act.Login(r.Context(), req)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		_ = counter.IncrementBy(key, window, -1) // a success gives its attempt back
-		tok, exp, err := s.store.IssueToken(r.Context(), u.ID, s.tokenTTL)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"token": tok, "expires_at": exp.Format(time.RFC3339), "user": u})
+		writeJSON(w, http.StatusOK, session)
 	}
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if err := s.store.RevokeToken(r.Context(), bearer(r)); err != nil {
-		s.fail(w, r, err)
-		return
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.act.Logout(r.Context(), bearer(r)); err != nil {
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) me(w http.ResponseWriter, r *http.Request) {
-	u := userOf(r)
-	writeJSON(w, http.StatusOK, map[string]any{"user": u, "scope": scopeOf(u), "party": partyOf(u)})
+	return nil
 }

@@ -23,6 +23,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"zhucun/actions"
+	"zhucun/errs"
 	"zhucun/policy"
 	"zhucun/store"
 	"zhucun/workflows"
@@ -55,22 +57,22 @@ func fuzzRequest(body []byte, ctype string, limit int64) *http.Request {
 func decodeJSON(t *testing.T, body []byte, v any) error {
 	t.Helper()
 	err := decode(fuzzRequest(body, "application/json", fuzzMaxBody), v)
-	checkAPIError(t, err, CodeInvalid, CodeTooLarge)
+	checkAPIError(t, err, errs.Invalid, errs.TooLarge)
 	return err
 }
 
 // checkAPIError fails unless err is nil or an *Error with one of codes,
 // all 4xx, that the API answers as itself and that encodes as valid JSON.
-func checkAPIError(t *testing.T, err error, codes ...string) {
+func checkAPIError(t *testing.T, err error, codes ...errs.Code) {
 	t.Helper()
 	if err == nil {
 		return
 	}
-	e, ok := err.(*Error)
+	e, ok := err.(*errs.Error)
 	if !ok {
 		t.Fatalf("error %T is not an *Error: %v", err, err)
 	}
-	status := statusOf[e.Code]
+	status := errs.Status(e.Code)
 	if status < 400 || status > 499 {
 		t.Fatalf("error %v has status %d", e, status)
 	}
@@ -89,13 +91,13 @@ func checkAPIError(t *testing.T, err error, codes ...string) {
 			t.Fatalf("error %v names field %q with message %q", e, k, v)
 		}
 	}
-	if got, known := toAPIError(err); !known || got != e {
-		t.Fatalf("toAPIError(%v) = %v, %v", err, got, known)
+	if got, known := actions.Explain(err); !known || got != e {
+		t.Fatalf("Explain(%v) = %v, %v", err, got, known)
 	}
 	w := httptest.NewRecorder()
 	writeJSON(w, status, map[string]any{"error": e})
 	var back struct {
-		Error Error `json:"error"`
+		Error errs.Error `json:"error"`
 	}
 	if !utf8.Valid(w.Body.Bytes()) || json.Unmarshal(w.Body.Bytes(), &back) != nil || back.Error.Code != e.Code {
 		t.Fatalf("error %v encodes as %q", e, w.Body.String())
@@ -146,7 +148,7 @@ func checkRedecode[T any](t *testing.T, req T) {
 // checkText: accepted text fits and, when required, is not blank.
 func checkTextOK(t *testing.T, name, v string, required bool) {
 	t.Helper()
-	if utf8.RuneCountInString(v) > maxText || (required && strings.TrimSpace(v) == "") {
+	if utf8.RuneCountInString(v) > actions.MaxText || (required && strings.TrimSpace(v) == "") {
 		t.Fatalf("accepted %s of %d characters: %q", name, utf8.RuneCountInString(v), v)
 	}
 }
@@ -173,11 +175,11 @@ func checkMarshal(t *testing.T, what string, v any) {
 // offices, joint above, every approver resolved to the member's party.
 func checkRoute(t *testing.T, rules policy.LeaveRules, start, end time.Time) {
 	t.Helper()
-	rt, err := leaveRoute(rules, nil, fuzzMember, start, end)
-	checkAPIError(t, err, CodeInvalid)
+	rt, err := actions.LeaveRoute(rules, nil, fuzzMember, start, end)
+	checkAPIError(t, err, errs.Invalid)
 	days := policy.CountDays(rules, nil, start, end)
 	if err != nil {
-		if e := err.(*Error); e.Fields["end_date"] == "" || (days >= 1 && days <= rules.MaxDays) {
+		if e := err.(*errs.Error); e.Fields["end_date"] == "" || (days >= 1 && days <= rules.MaxDays) {
 			t.Fatalf("%s..%s (%d days) refused: %v", policy.FormatDate(start), policy.FormatDate(end), days, err)
 		}
 		return
@@ -221,7 +223,7 @@ func addSeeds(f *testing.F, seeds ...string) {
 
 // commonSeeds are bad bodies every target starts from.
 var commonSeeds = []string{"", "{}", "null", "[]", `"x"`, "{", "{}}", "{} {}", "{}x", "\xff", `{"a":1}`,
-	`{"x":"\u0000"}`, "\ufeff{}", `{"reason":"` + strings.Repeat("长", maxText+1) + `"}`}
+	`{"x":"\u0000"}`, "\ufeff{}", `{"reason":"` + strings.Repeat("长", actions.MaxText+1) + `"}`}
 
 func FuzzDecode(f *testing.F) {
 	for _, c := range []struct {
@@ -264,20 +266,20 @@ func FuzzDecode(f *testing.F) {
 		}
 		var v shape
 		err := decode(fuzzRequest(body, ctype, max), &v)
-		checkAPIError(t, err, CodeInvalid, CodeTooLarge, CodeUnsupported)
-		e, _ := err.(*Error)
+		checkAPIError(t, err, errs.Invalid, errs.TooLarge, errs.Unsupported)
+		e, _ := err.(*errs.Error)
 		mt, _, perr := mime.ParseMediaType(ctype)
 		jsonType := ctype == "" || (perr == nil && mt == "application/json")
 		switch {
 		case !jsonType:
-			if e == nil || e.Code != CodeUnsupported {
+			if e == nil || e.Code != errs.Unsupported {
 				t.Fatalf("Content-Type %q: %v", ctype, err)
 			}
 		case int64(len(body)) > max:
-			if e == nil || e.Code != CodeTooLarge {
+			if e == nil || e.Code != errs.TooLarge {
 				t.Fatalf("%d bytes over a limit of %d: %v", len(body), max, err)
 			}
-		case e != nil && e.Code != CodeInvalid:
+		case e != nil && e.Code != errs.Invalid:
 			t.Fatalf("%q: %v", body, err)
 		case err == nil:
 			trimmed := bytes.TrimSpace(body)
@@ -299,12 +301,12 @@ func FuzzLogin(f *testing.F) {
 		`{"Username":"a","username":"b","password":"x"}`, `{"username":"m27\u0000","password":"x"}`,
 		`{"username":{"$ne":null},"password":"x"}`, `{"username":"`+fuzzHostile+`","password":"x"}`)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var req loginRequest
+		var req actions.LoginRequest
 		if decodeJSON(t, body, &req) != nil {
 			return
 		}
-		err := req.check()
-		checkAPIError(t, err, CodeInvalid)
+		err := req.Check()
+		checkAPIError(t, err, errs.Invalid)
 		if err == nil {
 			if req.Username == "" || req.Password == "" {
 				t.Fatalf("accepted %+v", req)
@@ -333,12 +335,12 @@ func FuzzLeaveSubmit(f *testing.F) {
 	working := policy.Default().Leave
 	working.DayCounting = policy.CountWorking
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var req leaveRequest
+		var req actions.LeaveRequest
 		if decodeJSON(t, body, &req) != nil {
 			return
 		}
-		start, end, err := req.check()
-		checkAPIError(t, err, CodeInvalid)
+		start, end, err := req.Check()
+		checkAPIError(t, err, errs.Invalid)
 		if err != nil {
 			return
 		}
@@ -368,12 +370,12 @@ func fuzzDecision(f *testing.F, yes, no string) {
 		`{"decision":"`+no+`","decision":"`+yes+`","comment":"x"}`, `{"Decision":"`+yes+`"}`,
 		`{"decision":"`+strings.ToUpper(yes)+`"}`, `{"decision":true}`, `{"decision":"`+yes+`","comment":null}`)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var req decisionRequest
+		var req actions.DecisionRequest
 		if decodeJSON(t, body, &req) != nil {
 			return
 		}
-		err := req.check(yes, no)
-		checkAPIError(t, err, CodeInvalid)
+		err := req.Check(yes, no)
+		checkAPIError(t, err, errs.Invalid)
 		if err != nil {
 			return
 		}
@@ -398,7 +400,7 @@ func FuzzComment(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := fuzzRequest(body, "application/json", fuzzMaxBody)
 		comment, err := optionalComment(r)
-		checkAPIError(t, err, CodeInvalid, CodeTooLarge)
+		checkAPIError(t, err, errs.Invalid, errs.TooLarge)
 		if len(body) == 0 && (err != nil || comment != "") {
 			t.Fatalf("no body: %q, %v", comment, err)
 		}
@@ -423,13 +425,13 @@ func FuzzExtension(f *testing.F) {
 		f.Add([]byte(b), uint16(424), uint8(2)) // a leave 2027-03-01..2027-03-03
 	}
 	f.Fuzz(func(t *testing.T, body []byte, startOff uint16, span uint8) {
-		var req extensionRequest
+		var req actions.ExtensionRequest
 		if decodeJSON(t, body, &req) != nil {
 			return
 		}
 		lStart, lEnd := fuzzLeaveDates(startOff, span)
-		start, end, err := req.check(policy.FormatDate(lStart), policy.FormatDate(lEnd))
-		checkAPIError(t, err, CodeInvalid)
+		start, end, err := req.Check(policy.FormatDate(lStart), policy.FormatDate(lEnd))
+		checkAPIError(t, err, errs.Invalid)
 		if err != nil {
 			return
 		}
@@ -451,15 +453,15 @@ func FuzzReturn(f *testing.F) {
 		f.Add([]byte(b), uint16(329), uint8(1), int16(-4*24))
 	}
 	f.Fuzz(func(t *testing.T, body []byte, startOff uint16, span uint8, nowOff int16) {
-		var req returnRequest
+		var req actions.ReturnRequest
 		if decodeJSON(t, body, &req) != nil {
 			return
 		}
 		lStart, lEnd := fuzzLeaveDates(startOff, span)
 		now := fuzzNow.Add(time.Duration(nowOff) * time.Hour)
-		start, on, actualEnd, err := req.check(policy.FormatDate(lStart), policy.FormatDate(lEnd), now)
-		checkAPIError(t, err, CodeInvalid, CodeConflict)
-		if e, _ := err.(*Error); (e != nil && e.Code == CodeConflict) != now.Before(lStart) {
+		start, on, actualEnd, err := req.Check(policy.FormatDate(lStart), policy.FormatDate(lEnd), now)
+		checkAPIError(t, err, errs.Invalid, errs.Conflict)
+		if e, _ := err.(*errs.Error); (e != nil && e.Code == errs.Conflict) != now.Before(lStart) {
 			t.Fatalf("now %v, leave from %v: %v", now, lStart, err)
 		}
 		if err != nil {
@@ -495,15 +497,14 @@ func FuzzAbsenceRecord(f *testing.F) {
 		`{"member_id":"m28","found_at":"2026-11-29T09:30:00+08:00","method":"onsite","confirm":"yes"}`,
 		`{"member_id":"m28\u0000","found_at":"2026-11-29T09:30:00+08:00","method":"onsite"}`,
 		`{"member_id":"m28","found_at":"2026-11-29T09:30:00+08:00","method":"onsite","note":"`+fuzzHostile+`"}`)
-	s := &Server{now: func() time.Time { return fuzzNow }}
 	rules := policy.Default().Absence
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var req absenceRequest
+		var req actions.AbsenceRequest
 		if decodeJSON(t, body, &req) != nil {
 			return
 		}
-		found, err := s.checkAbsence(req)
-		checkAPIError(t, err, CodeInvalid)
+		found, err := req.Check(fuzzNow)
+		checkAPIError(t, err, errs.Invalid)
 		if err != nil {
 			return
 		}
@@ -531,12 +532,12 @@ func FuzzExplanation(f *testing.F) {
 	addSeeds(f, `{"text":"当天在县里参加培训"}`, `{"text":""}`, `{"text":" \n\t"}`, `{"text":["x"]}`, `{"text":"`+fuzzHostile+`"}`,
 		`{"text":"a","text":"b"}`, `{"text":"a\u0000"}`)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var req explanationRequest
+		var req actions.ExplanationRequest
 		if decodeJSON(t, body, &req) != nil {
 			return
 		}
-		err := req.check()
-		checkAPIError(t, err, CodeInvalid)
+		err := req.Check()
+		checkAPIError(t, err, errs.Invalid)
 		if err == nil {
 			checkTextOK(t, "text", req.Text, true)
 			checkStorable(t, req)
@@ -549,12 +550,12 @@ func FuzzClose(f *testing.F) {
 	addSeeds(f, commonSeeds...)
 	addSeeds(f, `{"reason":"系统测试"}`, `{"reason":""}`, `{"reason":1}`, `{"reason":"`+fuzzHostile+`"}`, `{"reason":"a","REASON":"b"}`)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var req closeRequest
+		var req actions.CloseRequest
 		if decodeJSON(t, body, &req) != nil {
 			return
 		}
-		err := req.check()
-		checkAPIError(t, err, CodeInvalid)
+		err := req.Check()
+		checkAPIError(t, err, errs.Invalid)
 		if err == nil {
 			checkTextOK(t, "reason", req.Reason, true)
 			checkStorable(t, req)
@@ -576,17 +577,17 @@ func FuzzRosterChange(f *testing.F) {
 		f.Add([]byte(b), uint16(332)) // today 2026-11-29
 	}
 	f.Fuzz(func(t *testing.T, body []byte, todayOff uint16) {
-		var req rosterRequest
+		var req actions.RosterRequest
 		if decodeJSON(t, body, &req) != nil {
 			return
 		}
 		today := policy.AddDays(time.Date(2026, 1, 1, 0, 0, 0, 0, policy.China), int(todayOff%2900))
-		eff, err := req.check(today)
-		checkAPIError(t, err, CodeInvalid)
+		eff, err := req.Check(today)
+		checkAPIError(t, err, errs.Invalid)
 		if err != nil {
 			return
 		}
-		if req.TeamID == "" || req.MemberID == "" || !changeKinds[req.Change] ||
+		if req.TeamID == "" || req.MemberID == "" || !map[string]bool{"join": true, "leave": true, "replace": true, "leader": true}[req.Change] ||
 			(req.Change == workflows.ChangeReplace) != (req.ReplacesMemberID != "") || req.ReplacesMemberID == req.MemberID ||
 			eff.After(policy.AddDays(today, 366)) {
 			t.Fatalf("accepted %+v on %v", req, today)
@@ -621,10 +622,10 @@ func FuzzPolicyPut(f *testing.F) {
 		if decodeJSON(t, body, &req) != nil {
 			return
 		}
-		err := checkRules(req.Rules)
-		checkAPIError(t, err, CodeInvalid)
+		err := actions.PolicyRequest{Rules: req.Rules}.Check()
+		checkAPIError(t, err, errs.Invalid)
 		if err != nil {
-			for k := range err.(*Error).Fields {
+			for k := range err.(*errs.Error).Fields {
 				if !strings.HasPrefix(k, "rules.") {
 					t.Fatalf("%+v: field %q is not under rules: %v", req.Rules, k, err)
 				}
@@ -659,28 +660,27 @@ func FuzzRequestText(f *testing.F) {
 	} {
 		f.Add(c[0], c[1], c[2])
 	}
-	s := &Server{now: func() time.Time { return fuzzNow }}
 	f.Fuzz(func(t *testing.T, path, query, key string) {
 		r := &http.Request{Method: "GET", URL: &url.URL{Path: path, RawQuery: query}, Header: http.Header{}}
 		r.Header.Set("Idempotency-Key", key)
 		err := checkRequestText(r)
-		checkAPIError(t, err, CodeInvalid)
+		checkAPIError(t, err, errs.Invalid)
 		if err != nil {
 			return
 		}
 		if !storable(path) || !storable(key) {
 			t.Fatalf("accepted path %q, key %q", path, key)
 		}
-		filter, err := processFilter(r)
-		checkAPIError(t, err, CodeInvalid)
+		filter, err := actions.ProcessFilter(r.URL.Query())
+		checkAPIError(t, err, errs.Invalid)
 		if err == nil {
 			checkStorable(t, filter)
-			if filter.Limit < 0 || filter.Limit > 200 || (filter.Kind != "" && !kinds[filter.Kind]) {
+			if filter.Limit < 0 || filter.Limit > 200 || (filter.Kind != "" && !map[string]bool{"leave": true, "absence": true, "absence_report": true, "roster_change": true}[filter.Kind]) {
 				t.Fatalf("accepted filter %+v", filter)
 			}
 		}
-		on, err := s.dateParam(r, "on")
-		checkAPIError(t, err, CodeInvalid)
+		on, err := actions.DateParam(r.URL.Query(), "on", policy.DayOf(fuzzNow))
+		checkAPIError(t, err, errs.Invalid)
 		if err == nil {
 			if on.Year() < policy.MinYear || on.Year() > policy.MaxYear || !policy.DayOf(on).Equal(on) {
 				t.Fatalf("on=%q read as %v", r.URL.Query().Get("on"), on)

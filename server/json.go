@@ -12,15 +12,19 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"zhucun/errs"
 	"zhucun/policy"
 )
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON is every JSON answer: one encoding (no HTML escaping, so
+// Chinese and "<" pass through as written), ending with a newline.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	_ = enc.Encode(v) // the status is sent; a broken connection is the client's
+	return nil
 }
 
 // decode reads a JSON body strictly: JSON content type, valid UTF-8, no
@@ -28,25 +32,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func decode(r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); ct != "" && (err != nil || mt != "application/json") {
-		return errf(CodeUnsupported, "Content-Type must be application/json")
+		return errs.New(errs.Unsupported, errs.MsgUnsupported)
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return errf(CodeTooLarge, "request body is larger than %d bytes", tooBig.Limit)
+			return errs.New(errs.TooLarge, errs.MsgBodyTooLarge, tooBig.Limit)
 		}
-		return errf(CodeInvalid, "cannot read request body")
+		return errs.New(errs.Invalid, errs.MsgBodyUnreadable).WithDetail("%v", err)
 	}
 	if !utf8.Valid(body) {
-		return errf(CodeInvalid, "request body is not valid UTF-8")
+		return errs.New(errs.Invalid, errs.MsgBodyNotUTF8)
 	}
 	trimmed := strings.TrimSpace(string(body))
 	if len(trimmed) == 0 {
-		return errf(CodeInvalid, "request body is empty; send a JSON object")
+		return errs.New(errs.Invalid, errs.MsgBodyEmpty)
 	}
 	if trimmed[0] != '{' {
-		return errf(CodeInvalid, "request body must be a JSON object")
+		return errs.New(errs.Invalid, errs.MsgBodyNotObject)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
@@ -54,24 +58,24 @@ func decode(r *http.Request, v any) error {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &typeErr) && typeErr.Field != "":
-			return fieldErr(map[string]string{typeErr.Field: "must be " + describeType(typeErr.Type)})
+			return errs.Field(typeErr.Field, errs.MsgFieldType, describeType(typeErr.Type))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			if f == "" {
-				return errf(CodeInvalid, "request body has a field with an empty name")
+				return errs.New(errs.Invalid, errs.MsgBodyEmptyKey)
 			}
-			return fieldErr(map[string]string{f: "unknown field"})
+			return errs.Field(f, errs.MsgFieldUnknown)
 		default:
-			return errf(CodeInvalid, "request body is not valid JSON: %v", err)
+			return errs.New(errs.Invalid, errs.MsgBodyNotJSON).WithDetail("%v", err)
 		}
 	}
 	// Only white space may follow the object: More() would let a stray
 	// "}" or "]" through.
 	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
-		return errf(CodeInvalid, "request body must hold one JSON object")
+		return errs.New(errs.Invalid, errs.MsgBodyOneObject)
 	}
 	if bad := strictStrings(body); bad != nil {
-		return fieldErr(bad)
+		return errs.Fields(bad).Err()
 	}
 	return nil
 }
@@ -141,17 +145,17 @@ func strictStrings(body []byte) map[string]string {
 					f.key = f.path + "." + v
 				}
 				if strings.ContainsRune(v, 0) {
-					set(f.key, "must not contain the NUL character")
+					set(f.key, errs.Text(errs.MsgTextNotStorable))
 				}
 				k := foldKey(v)
 				if f.keys[k] {
-					set(f.key, "given twice")
+					set(f.key, errs.Text(errs.MsgFieldDuplicate))
 				}
 				f.keys[k] = true
 				continue
 			}
 			if strings.ContainsRune(v, 0) {
-				set(valuePath(), "must not contain the NUL character")
+				set(valuePath(), errs.Text(errs.MsgTextNotStorable))
 			}
 		}
 		valueDone()
@@ -178,55 +182,34 @@ func foldKey(s string) string {
 	return b.String()
 }
 
-// describeType says what a JSON value of Go type t looks like, without
-// Go's own type names.
+// describeType says what a JSON value of Go type t looks like, in the
+// words of the catalogue, without Go's own type names.
 func describeType(t reflect.Type) string {
 	if t == reflect.TypeFor[policy.Duration]() {
-		return `a duration such as "24h"`
+		return errs.Text(errs.MsgTypeString) + `（时长，如 "24h"）`
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return "a string"
+		return errs.Text(errs.MsgTypeString)
 	case reflect.Bool:
-		return "true or false"
+		return errs.Text(errs.MsgTypeBool)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer in range"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return errs.Text(errs.MsgTypeNumber)
 	case reflect.Slice, reflect.Array:
-		return "a list"
-	case reflect.Struct, reflect.Map:
-		return "an object"
+		return errs.Text(errs.MsgTypeArray)
 	}
-	return "a " + t.String()
-}
-
-// fields collects per-field validation messages.
-type fields map[string]string
-
-func (f fields) check(ok bool, field, msg string) {
-	if !ok {
-		if _, seen := f[field]; !seen {
-			f[field] = msg
-		}
-	}
-}
-
-func (f fields) err() error {
-	if len(f) == 0 {
-		return nil
-	}
-	return fieldErr(f)
+	return errs.Text(errs.MsgTypeObject)
 }
 
 // checker is a request that validates its own fields once decoded.
-type checker interface{ check() error }
+type checker interface{ Check() error }
 
 // decodeValid decodes a request body and runs the request's own checks.
 func decodeValid(r *http.Request, req checker) error {
 	if err := decode(r, req); err != nil {
 		return err
 	}
-	return req.check()
+	return req.Check()
 }

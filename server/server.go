@@ -1,6 +1,8 @@
-// Package server is the chi HTTP front end: it authenticates, checks who
-// may act, starts, updates and queries workflows, and reads lists from the
-// PostgreSQL read model. One typed error maps to HTTP statuses in one place.
+// Package server is the chi HTTP front end for programs (JSON): it
+// authenticates, rate-limits logins, decodes requests, calls the actions
+// (package actions, where every rule lives) and encodes their answers.
+// Errors go to one adapter (errors.go) that maps each code to its status
+// and Chinese message.
 package server
 
 import (
@@ -14,7 +16,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
-	"zhucun/store"
+	"zhucun/actions"
+	"zhucun/errs"
 )
 
 // Config wires the server to its dependencies.
@@ -38,24 +41,13 @@ type Config struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	store     *store.Store
-	pool      *pgxpool.Pool
-	tc        client.Client
-	namespace string
-	log       *zap.Logger
-	now       func() time.Time
-	tokenTTL  time.Duration
-	cfg       Config
+	act *actions.Actions
+	log *zap.Logger
+	cfg Config
 }
 
 // New builds the server.
 func New(cfg Config) *Server {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.TokenTTL == 0 {
-		cfg.TokenTTL = 12 * time.Hour
-	}
 	if cfg.LoginPerMinute == 0 {
 		cfg.LoginPerMinute = 30
 	}
@@ -65,12 +57,14 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
 	}
-	if cfg.Namespace == "" {
-		cfg.Namespace = "default"
-	}
-	return &Server{store: store.New(cfg.Pool), pool: cfg.Pool, tc: cfg.Temporal, namespace: cfg.Namespace, log: cfg.Log,
-		now: cfg.Now, tokenTTL: cfg.TokenTTL, cfg: cfg}
+	act := actions.New(actions.Config{Pool: cfg.Pool, Temporal: cfg.Temporal, Namespace: cfg.Namespace,
+		Log: cfg.Log, Now: cfg.Now, TokenTTL: cfg.TokenTTL})
+	return &Server{act: act, log: cfg.Log, cfg: cfg}
 }
+
+// Actions are the use cases the server calls, for the other faces (the
+// pages) and the sweep.
+func (s *Server) Actions() *actions.Actions { return s.act }
 
 // Handler is the HTTP handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
@@ -83,44 +77,37 @@ func (s *Server) Handler() http.Handler {
 		})
 	})
 	r.Use(s.requestText)
-	r.NotFound(func(w http.ResponseWriter, req *http.Request) { s.fail(w, req, errf(CodeNotFound, "no such route")) })
-	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": Error{Code: "method_not_allowed", Message: "method not allowed"}})
+	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
+		s.fail(w, req, errs.New(errs.NotFound, errs.MsgNoRoute))
 	})
-	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
-	r.Get("/readyz", s.readyz)
+	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) { s.fail(w, req, errs.Generic(errs.MethodNotAllowed)) })
+	r.Get("/healthz", s.handle(func(w http.ResponseWriter, _ *http.Request) error {
+		return writeJSON(w, 200, map[string]string{"status": "ok"})
+	}))
+	r.Get("/readyz", s.handle(s.readyz))
 
 	r.Route("/api/v1", func(r chi.Router) {
 		r.With(s.loginLimitByAddress()).Post("/login", s.loginHandler())
 		r.Group(func(r chi.Router) {
 			r.Use(s.authenticate)
-			r.Post("/logout", s.logout)
-			r.Get("/me", s.me)
-			r.Get("/inbox", s.inbox)
-			r.Get("/processes", s.listProcesses)
-			r.Get("/processes/{id}/timeline", s.timeline)
+			r.Post("/logout", s.handle(s.logout))
+			s.readRoutes(r)
 			s.leaveRoutes(r)
 			s.policyRoutes(r)
 			s.absenceRoutes(r)
 			s.rosterRoutes(r)
-			r.Get("/members/{id}/record", s.memberRecord)
 		})
 	})
 	return r
 }
 
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
-	if err := s.pool.Ping(ctx); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": Error{Code: CodeUnavailable, Message: "PostgreSQL does not answer"}})
-		return
+	if err := s.act.Ready(ctx); err != nil {
+		return err
 	}
-	if _, err := s.tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": Error{Code: CodeUnavailable, Message: "Temporal does not answer"}})
-		return
-	}
-	writeJSON(w, 200, map[string]string{"status": "ready"})
+	return writeJSON(w, 200, map[string]string{"status": "ready"})
 }
 
 func securityHeaders(next http.Handler) http.Handler {
@@ -154,7 +141,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 			if v := recover(); v != nil && v != http.ErrAbortHandler {
 				s.log.Error("panic", zap.Any("panic", v), zap.Stack("stack"),
 					zap.String("request_id", middleware.GetReqID(r.Context())))
-				writeJSON(w, 500, map[string]any{"error": Error{Code: CodeInternal, Message: "internal error"}})
+				s.fail(w, r, errs.Generic(errs.Internal))
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"zhucun/errs"
+
 	"context"
 	"errors"
 	"fmt"
@@ -69,13 +71,19 @@ type RosterChange struct {
 }
 
 // RosterConflict: the change contradicts the ledger or a change still
-// awaiting filing. Message says how, for the person recording it.
-type RosterConflict struct{ Message string }
+// awaiting filing. Key and Args say how, for the person recording it.
+type RosterConflict struct {
+	Key  errs.Msg
+	Args []any
+}
 
-func (e *RosterConflict) Error() string { return "roster conflict: " + e.Message }
+func (e *RosterConflict) Error() string { return fmt.Sprint("roster conflict: ", e.Key, e.Args) }
 
-func conflictf(format string, a ...any) error {
-	return &RosterConflict{Message: fmt.Sprintf(format, a...)}
+// Message is the conflict in Chinese, as the recorder reads it.
+func (e *RosterConflict) Message() string { return errs.Text(e.Key, e.Args...) }
+
+func conflictf(key errs.Msg, a ...any) error {
+	return &RosterConflict{Key: key, Args: a}
 }
 
 // Tenure is a member's unbroken time on a team, from Since (leader
@@ -179,7 +187,7 @@ func (s *Store) ApplyRosterChange(ctx context.Context, c RosterChange) (applied 
 	var rc *RosterConflict
 	if errors.As(err, &rc) {
 		tx.Rollback(ctx)
-		_, uerr := s.Pool.Exec(ctx, `UPDATE roster_changes SET state = 'conflict', note = $2 WHERE id = $1 AND state <> 'applied'`, c.ID, rc.Message)
+		_, uerr := s.Pool.Exec(ctx, `UPDATE roster_changes SET state = 'conflict', note = $2 WHERE id = $1 AND state <> 'applied'`, c.ID, rc.Message())
 		return false, errors.Join(err, uerr)
 	}
 	if err != nil {
@@ -364,7 +372,7 @@ func noPendingChange(ctx context.Context, tx pgx.Tx, c RosterChange) error {
 	if err != nil {
 		return err
 	}
-	return conflictf("%s has a roster change awaiting filing (%s); it must be filed before another change is recorded", who, id)
+	return conflictf(errs.MsgRosterAwaitingFiling, who, id)
 }
 
 // planJoin: the member must be on no team on or after the effective date.
@@ -375,11 +383,11 @@ func planJoin(ctx context.Context, tx pgx.Tx, p *rosterPlan, m Member, leader bo
 	}
 	if len(rows) > 0 {
 		r := rows[0]
-		until := "with no end date"
+		until := "，未定结束日期"
 		if r.To != nil {
-			until = "until " + fmtDay(*r.To)
+			until = "，至" + fmtDay(*r.To)
 		}
-		return conflictf("%s (%s) is on %s from %s %s; a member serves on one team at a time: record their leave first",
+		return conflictf(errs.MsgRosterOnOtherTeam,
 			m.Name, m.ID, r.TeamName, fmtDay(r.From), until)
 	}
 	p.open = append(p.open, openRow{memberID: m.ID, leader: leader})
@@ -397,14 +405,14 @@ func onTeam(ctx context.Context, tx pgx.Tx, teamID string, m Member, eff time.Ti
 	}
 	team := teamName(ctx, tx, teamID)
 	if len(rows) == 0 {
-		return membership{}, conflictf("%s (%s) is not on %s on %s", m.Name, m.ID, team, fmtDay(eff))
+		return membership{}, conflictf(errs.MsgRosterNotOnTeam, m.Name, m.ID, team, fmtDay(eff))
 	}
 	r := rows[len(rows)-1]
 	switch {
 	case r.To != nil:
-		return r, conflictf("%s (%s) already leaves %s: their membership ends on %s", m.Name, m.ID, team, fmtDay(*r.To))
+		return r, conflictf(errs.MsgRosterAlreadyLeaves, m.Name, m.ID, team, fmtDay(*r.To))
 	case strict && !r.From.Before(eff), !strict && r.From.After(eff):
-		return r, conflictf("%s (%s) is on %s only from %s; the change must take effect after that", m.Name, m.ID, team, fmtDay(r.From))
+		return r, conflictf(errs.MsgRosterOnlyFrom, m.Name, m.ID, team, fmtDay(r.From))
 	}
 	return r, nil
 }
@@ -453,7 +461,7 @@ func planLeader(ctx context.Context, tx pgx.Tx, p *rosterPlan, teamID string, m 
 		return err
 	}
 	if r.IsLeader {
-		return conflictf("%s (%s) already leads %s", m.Name, m.ID, r.TeamName)
+		return conflictf(errs.MsgRosterAlreadyLeads, m.Name, m.ID, r.TeamName)
 	}
 	leaders, err := memberships(ctx, tx, `ms.team_id = $1 AND ms.is_leader AND ms.to_date IS NULL`, teamID)
 	if err != nil {
@@ -461,7 +469,7 @@ func planLeader(ctx context.Context, tx pgx.Tx, p *rosterPlan, teamID string, m 
 	}
 	for _, l := range leaders {
 		if l.From.After(eff) {
-			return conflictf("%s has a leader from %s, after %s; record changes in date order", r.TeamName, fmtDay(l.From), fmtDay(eff))
+			return conflictf(errs.MsgRosterLeaderLater, r.TeamName, fmtDay(l.From), fmtDay(eff))
 		}
 		p.move(l, false, eff)
 	}

@@ -58,7 +58,7 @@ func refused(t *testing.T, s *store.Store, c store.RosterChange, want string) {
 	t.Helper()
 	_, _, err := s.ReserveRosterChange(context.Background(), store.RosterReservation{Change: c})
 	var rc *store.RosterConflict
-	if !errors.As(err, &rc) || !strings.Contains(rc.Message, want) {
+	if !errors.As(err, &rc) || !strings.Contains(rc.Message(), want) {
 		t.Errorf("%s %s: %v, want a conflict saying %q", c.Change, c.MemberID, err, want)
 	}
 }
@@ -91,11 +91,11 @@ func TestRosterChangesApplyIdempotently(t *testing.T) {
 	if got := rosterOn(t, s, "team1", "2025-10-01"); !reflect.DeepEqual(got, []string{"a*", "d"}) {
 		t.Errorf("leave day: %v", got)
 	}
-	refused(t, s, change("leave", "team1", "c", "", "2025-10-05"), "is not on 一村工作队")
-	refused(t, s, change("leave", "team2", "d", "", "2025-10-05"), "is not on 二村工作队")
-	refused(t, s, change("replace", "team1", "c", "b", "2025-10-05"), "乙 (b) is not on 一村工作队")
+	refused(t, s, change("leave", "team1", "c", "", "2025-10-05"), "不在一村工作队")
+	refused(t, s, change("leave", "team2", "d", "", "2025-10-05"), "不在二村工作队")
+	refused(t, s, change("replace", "team1", "c", "b", "2025-10-05"), "乙（b）2025-10-05不在一村工作队")
 	refused(t, s, change("replace", "team1", "b", "d", "2025-10-05"), "二村工作队") // b is busy
-	refused(t, s, change("leave", "team1", "d", "", "2025-09-01"), "only from 2025-09-01")
+	refused(t, s, change("leave", "team1", "d", "", "2025-09-01"), "自2025-09-01起才在")
 
 	// The leader is replaced: the newcomer leads, history keeps who led.
 	f = reserveApply(t, s, change("replace", "team1", "c", "a", "2025-11-01"))
@@ -115,7 +115,7 @@ func TestRosterChangesApplyIdempotently(t *testing.T) {
 	if f.NewLeader == nil || f.NewLeader.ID != "d" || f.TeamSizeAfter != 2 {
 		t.Errorf("leader facts %+v", f)
 	}
-	refused(t, s, change("leader", "team1", "d", "", "2025-12-05"), "already leads")
+	refused(t, s, change("leader", "team1", "d", "", "2025-12-05"), "已是一村工作队的队长")
 	if got := rosterOn(t, s, "team1", "2025-11-30"); !reflect.DeepEqual(got, []string{"c*", "d"}) {
 		t.Errorf("day before the leader change: %v", got)
 	}
@@ -143,8 +143,8 @@ func TestRosterPendingAndIdempotency(t *testing.T) {
 	if ex, _, err := s.ReserveRosterChange(ctx, store.RosterReservation{Change: again, UserID: user, IdempotencyKey: "k1"}); err != nil || ex != first.ID {
 		t.Errorf("same key: %q %v, want %s", ex, err, first.ID)
 	}
-	refused(t, s, change("join", "team2", "d", "", "2025-10-01"), "awaiting filing")
-	refused(t, s, change("replace", "team1", "d", "c", "2025-10-01"), "awaiting filing")
+	refused(t, s, change("join", "team2", "d", "", "2025-10-01"), "尚待备案")
+	refused(t, s, change("replace", "team1", "d", "c", "2025-10-01"), "尚待备案")
 
 	if err := s.CancelRosterChange(ctx, first.ID); err != nil {
 		t.Fatal(err)

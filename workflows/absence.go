@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"zhucun/errs"
+
 	"fmt"
 	"strings"
 	"time"
@@ -165,7 +167,7 @@ func AbsenceWorkflow(ctx workflow.Context, in AbsenceInput) (Absence, error) {
 
 func newAbsenceWorkflow(ctx workflow.Context, in AbsenceInput) (*absenceWorkflow, error) {
 	if in.ID == "" || in.MemberID == "" || in.UnitHead.UnitID == "" || in.CycleMonth == "" || in.DueAt.IsZero() {
-		return nil, invalid("absence input needs id, member_id, unit head, cycle_month and due_at")
+		return nil, invalid(errs.MsgAbsenceBadInput)
 	}
 	w := &absenceWorkflow{in: in}
 	w.hdr = Snapshot{
@@ -254,7 +256,7 @@ func (w *absenceWorkflow) setStatus(status string) {
 
 func (w *absenceWorkflow) detail() Absence {
 	a := w.abs
-	a.Steps = append([]Step(nil), w.steps...)
+	a.Steps = w.publishedSteps()
 	a.Explanations = append([]Explanation{}, w.abs.Explanations...)
 	a.Overdue = w.overdue()
 	return a
@@ -310,13 +312,13 @@ func (w *absenceWorkflow) reporter(ctx workflow.Context) {
 
 func (w *absenceWorkflow) validateExplain(ctx workflow.Context, a ExplainArgs) error {
 	if a.Actor.Party.Role != policy.RoleMember || a.Actor.Party.MemberID != w.in.MemberID {
-		return forbidden("only the member found absent may write this explanation")
+		return forbidden(errs.MsgExplainOwn)
 	}
 	if w.step(StepExplanation) == nil {
-		return conflict("this absence is not waiting for an explanation; it is " + w.abs.Status)
+		return conflict(errs.MsgExplainNotWaiting, errs.StatusName(w.abs.Status))
 	}
 	if trimmed(a.Text) == "" {
-		return invalid("text: required")
+		return invalid(errs.MsgRequired)
 	}
 	return nil
 }
@@ -336,22 +338,22 @@ func (w *absenceWorkflow) explain(ctx workflow.Context, a ExplainArgs) (Absence,
 
 func (w *absenceWorkflow) validateSign(ctx workflow.Context, a SignArgs) error {
 	if a.Actor.Party.Role != policy.RoleUnitHead || a.Actor.Party.UnitID != w.in.UnitHead.UnitID {
-		return forbidden("only the head of the member's dispatching unit may sign this explanation")
+		return forbidden(errs.MsgSignHeadOnly)
 	}
 	if w.step(StepSignature) == nil {
 		switch w.abs.Status {
 		case AbsenceSigned:
-			return conflict("this explanation is signed already")
+			return conflict(errs.MsgSignedAlready)
 		case AbsenceAwaitingExplanation:
-			return conflict("there is no explanation to sign yet")
+			return conflict(errs.MsgNothingToSign)
 		}
-		return conflict("this absence is " + w.abs.Status)
+		return conflict(errs.MsgAbsenceIs, errs.StatusName(w.abs.Status))
 	}
 	switch {
 	case a.Decision != "sign" && a.Decision != "return":
-		return invalid("decision must be sign or return")
+		return invalid(errs.MsgOneOf, "sign, return")
 	case a.Decision == "return" && trimmed(a.Comment) == "":
-		return invalid("comment: required to send an explanation back")
+		return invalid(errs.MsgReturnNeedsComment)
 	}
 	return nil
 }
@@ -384,13 +386,13 @@ func (w *absenceWorkflow) sign(ctx workflow.Context, a SignArgs) (Absence, error
 
 func (w *absenceWorkflow) validateClose(ctx workflow.Context, a CloseArgs) error {
 	if !hasParty(w.in.CountyOffices, a.Actor.Party) {
-		return forbidden("only a county office of the member's county may close an absence")
+		return forbidden(errs.MsgCloseCountyOnly)
 	}
 	if w.finished() {
-		return conflict("this absence is " + w.abs.Status + " already")
+		return conflict(errs.MsgAbsenceAlready, errs.StatusName(w.abs.Status))
 	}
 	if trimmed(a.Reason) == "" {
-		return invalid("reason: required")
+		return invalid(errs.MsgRequired)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package workflows_test
 
 import (
+	"zhucun/errs"
+
 	"context"
 	"fmt"
 	"strings"
@@ -424,7 +426,7 @@ func TestAbsenceInputChecked(t *testing.T) {
 	in := absenceInput(t, at(t, "2026-03-03T10:00"))
 	in.UnitHead = workflows.Party{}
 	h.env.ExecuteWorkflow(workflows.AbsenceWorkflow, in)
-	if err := h.env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), "unit head") {
+	if err := h.env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), string(errs.MsgAbsenceBadInput)) {
 		t.Errorf("workflow error %v, want the input refused", err)
 	}
 }

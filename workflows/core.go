@@ -97,6 +97,19 @@ func (c *core) step(name string) *Step {
 	return nil
 }
 
+// publishedSteps is the steps as people and the read model see them: a
+// finished step waits on no one. (The state keeps who it waited on: the
+// validators tell "decided already" from "not yours" by it.)
+func (c *core) publishedSteps() []Step {
+	out := append([]Step(nil), c.steps...)
+	for i := range out {
+		if out[i].DoneAt != nil {
+			out[i].WaitingOn = []Party{}
+		}
+	}
+	return out
+}
+
 // close marks a step done and drops its alarms.
 func (c *core) close(ctx workflow.Context, s *Step) {
 	s.DoneAt = ptr(chinaNow(ctx))
@@ -209,7 +222,7 @@ func (c *core) snapshot(status string, detail any) Snapshot {
 	s := c.hdr
 	s.Status = status
 	s.Version = c.version
-	s.Steps = append([]Step(nil), c.steps...)
+	s.Steps = c.publishedSteps()
 	s.Events = append([]Event(nil), c.events[c.flushed:]...)
 	s.Notices = c.notices
 	s.Watchers = c.watchers

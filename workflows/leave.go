@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"zhucun/errs"
+
 	"fmt"
 	"time"
 
@@ -181,7 +183,7 @@ func LeaveWorkflow(ctx workflow.Context, in LeaveInput) (Leave, error) {
 // build the very snapshot the workflow records first (LeaveOpening).
 func openLeave(in LeaveInput, now time.Time) (*leaveWorkflow, error) {
 	if in.ID == "" || in.MemberID == "" || len(in.Route.Approvers) == 0 {
-		return nil, invalid("leave input needs id, member_id and approvers")
+		return nil, invalid(errs.MsgLeaveBadInput)
 	}
 	w := &leaveWorkflow{in: in, endAt: in.EndAt, returnDueAt: in.ReturnDueAt}
 	w.hdr = Snapshot{
@@ -208,7 +210,7 @@ func openLeave(in LeaveInput, now time.Time) (*leaveWorkflow, error) {
 // without waiting for the workflow's first task. in.SubmittedAt must be set.
 func LeaveOpening(in LeaveInput) (Snapshot, Leave, error) {
 	if in.SubmittedAt.IsZero() {
-		return Snapshot{}, Leave{}, invalid("leave input needs submitted_at")
+		return Snapshot{}, Leave{}, invalid(errs.MsgLeaveBadInput)
 	}
 	w, err := openLeave(in, in.SubmittedAt.In(cst))
 	if err != nil {
@@ -286,7 +288,7 @@ func (w *leaveWorkflow) done() bool {
 
 func (w *leaveWorkflow) detail() Leave {
 	l := w.leave
-	l.Steps = append([]Step(nil), w.steps...)
+	l.Steps = w.publishedSteps()
 	l.Extensions = append([]Extension{}, w.leave.Extensions...)
 	l.Overdue = w.overdue()
 	return l
@@ -348,15 +350,15 @@ func (w *leaveWorkflow) everApprover(p Party) bool {
 
 func (w *leaveWorkflow) validateDecide(ctx workflow.Context, a DecideArgs) error {
 	if a.Decision != "approve" && a.Decision != "refuse" {
-		return invalid("decision must be approve or refuse")
+		return invalid(errs.MsgOneOf, "approve, refuse")
 	}
 	if s := w.approvalStep(); s != nil && hasParty(s.WaitingOn, a.Actor.Party) {
 		return nil
 	}
 	if w.everApprover(a.Actor.Party) {
-		return conflict("this leave is not waiting on your decision: decided already or no longer pending")
+		return conflict(errs.MsgLeaveNotWaiting)
 	}
-	return forbidden("you are not an approver of this leave")
+	return forbidden(errs.MsgLeaveNotApprover)
 }
 
 func (w *leaveWorkflow) decide(ctx workflow.Context, a DecideArgs) (Leave, error) {
@@ -441,15 +443,15 @@ func (w *leaveWorkflow) validateFile(ctx workflow.Context, a ActorArgs) error {
 		if st.Name == StepFiling {
 			for _, d := range st.Decisions {
 				if d.Party == a.Actor.Party.Key() {
-					return conflict("you have acknowledged this filing already")
+					return conflict(errs.MsgFilingDone)
 				}
 			}
 		}
 	}
 	if hasParty(w.in.Route.FilingOffices, a.Actor.Party) {
-		return conflict("this leave is not waiting for filing")
+		return conflict(errs.MsgLeaveNotFiling)
 	}
-	return forbidden("this leave is not filed with your office")
+	return forbidden(errs.MsgLeaveNotFiledWithYou)
 }
 
 func (w *leaveWorkflow) file(ctx workflow.Context, a ActorArgs) (Leave, error) {
@@ -477,10 +479,10 @@ func (w *leaveWorkflow) isMember(a Actor) bool {
 
 func (w *leaveWorkflow) validateWithdraw(ctx workflow.Context, a ActorArgs) error {
 	if !w.isMember(a.Actor) {
-		return forbidden("only the member may withdraw their leave")
+		return forbidden(errs.MsgLeaveWithdrawOwn)
 	}
 	if w.leave.Status != LeavePending {
-		return conflict("only a leave still pending can be withdrawn; this one is " + w.leave.Status)
+		return conflict(errs.MsgLeaveWithdrawPending, errs.StatusName(w.leave.Status))
 	}
 	return nil
 }
@@ -497,22 +499,22 @@ func (w *leaveWorkflow) withdraw(ctx workflow.Context, a ActorArgs) (Leave, erro
 
 func (w *leaveWorkflow) validateExtend(ctx workflow.Context, a ExtendArgs) error {
 	if !w.isMember(a.Actor) {
-		return forbidden("only the member may extend their leave")
+		return forbidden(errs.MsgLeaveExtendOwn)
 	}
 	if w.leave.Status != LeaveApproved {
-		return conflict("only an approved leave not yet reported back can be extended; this one is " + w.leave.Status)
+		return conflict(errs.MsgLeaveExtendApproved, errs.StatusName(w.leave.Status))
 	}
 	if w.pendingExt != nil {
-		return conflict("an extension is already waiting for approval")
+		return conflict(errs.MsgLeaveExtensionWaiting)
 	}
 	if !chinaNow(ctx).Before(w.endAt) {
-		return conflict("the leave has ended; an extension must be asked before its last day is over")
+		return conflict(errs.MsgLeaveEnded)
 	}
 	if a.EndDate <= w.leave.EndDate {
-		return invalid("end_date must be after the current end date " + w.leave.EndDate)
+		return invalid(errs.MsgLeaveExtendAfterEnd, w.leave.EndDate)
 	}
 	if len(a.Route.Approvers) == 0 {
-		return invalid("extension needs approvers")
+		return invalid(errs.MsgLeaveExtensionNoRoute)
 	}
 	return nil
 }
@@ -533,16 +535,16 @@ func (w *leaveWorkflow) extend(ctx workflow.Context, a ExtendArgs) (Leave, error
 
 func (w *leaveWorkflow) validateReturn(ctx workflow.Context, a ReturnArgs) error {
 	if !w.isMember(a.Actor) {
-		return forbidden("only the member may report back from their leave")
+		return forbidden(errs.MsgLeaveReturnOwn)
 	}
 	if w.leave.Status == LeaveReturned {
-		return conflict("already reported back")
+		return conflict(errs.MsgLeaveReturned)
 	}
 	if w.leave.Status != LeaveApproved {
-		return conflict("only an approved leave can be reported back; this one is " + w.leave.Status)
+		return conflict(errs.MsgLeaveReturnApproved, errs.StatusName(w.leave.Status))
 	}
 	if chinaNow(ctx).Before(w.in.StartAt) {
-		return conflict("the leave has not started yet; withdraw it instead")
+		return conflict(errs.MsgLeaveNotStarted)
 	}
 	return nil
 }

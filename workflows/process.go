@@ -6,6 +6,8 @@
 package workflows
 
 import (
+	"zhucun/errs"
+
 	"strings"
 	"time"
 
@@ -36,9 +38,17 @@ const (
 	ErrInvalid   = "invalid_argument" // 400
 )
 
-func forbidden(msg string) error { return temporal.NewApplicationError(msg, ErrForbidden) }
-func conflict(msg string) error  { return temporal.NewApplicationError(msg, ErrConflict) }
-func invalid(msg string) error   { return temporal.NewApplicationError(msg, ErrInvalid) }
+// A refusal's message is a catalogue key and its one detail the key's
+// arguments, so the person is told in Chinese (actions.Explain) while the
+// workflow stays free of wording. Validators' refusals are never in a
+// history; a handler's failure is, and replays whatever its text.
+func forbidden(m errs.Msg, args ...string) error { return refusal(m, ErrForbidden, args) }
+func conflict(m errs.Msg, args ...string) error  { return refusal(m, ErrConflict, args) }
+func invalid(m errs.Msg, args ...string) error   { return refusal(m, ErrInvalid, args) }
+
+func refusal(m errs.Msg, typ string, args []string) error {
+	return temporal.NewApplicationError(string(m), typ, args)
+}
 
 // Party is someone a step can wait on: an office, a unit's head or a member.
 type Party struct {

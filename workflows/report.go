@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"zhucun/errs"
+
 	"fmt"
 	"time"
 
@@ -165,7 +167,7 @@ type reportWorkflow struct {
 // ReportWorkflow runs one county's report for one cycle month.
 func ReportWorkflow(ctx workflow.Context, in ReportInput) (AbsenceReport, error) {
 	if in.ProcessID == "" || in.CountyID == "" || in.Month == "" || in.Bureau.OfficeID == "" {
-		return AbsenceReport{}, invalid("report input needs process_id, county_id, month and the county bureau")
+		return AbsenceReport{}, invalid(errs.MsgReportBadInput)
 	}
 	w := &reportWorkflow{in: in, signals: workflow.GetSignalChannel(ctx, ReportSignalAbsence)}
 	w.hdr = Snapshot{
@@ -223,7 +225,7 @@ func (w *reportWorkflow) done() bool {
 func (w *reportWorkflow) detail() AbsenceReport {
 	r := w.rep
 	r.Items = append([]ReportItem{}, w.rep.Items...)
-	r.Steps = append([]Step(nil), w.steps...)
+	r.Steps = w.publishedSteps()
 	r.Overdue = w.overdue()
 	return r
 }
@@ -307,10 +309,10 @@ func (w *reportWorkflow) forward(ctx workflow.Context, it *ReportItem, sig Repor
 
 func (w *reportWorkflow) validateSubmit(ctx workflow.Context, a ActorArgs) error {
 	if a.Actor.Party.Key() != w.in.Bureau.Key() {
-		return forbidden("only the county bureau of " + w.in.CountyID + " may submit its monthly report")
+		return forbidden(errs.MsgReportBureauOnly, w.in.CountyID)
 	}
 	if w.rep.Status == ReportSubmitted {
-		return conflict("this report was submitted already")
+		return conflict(errs.MsgReportSubmitted)
 	}
 	return nil
 }
@@ -321,7 +323,7 @@ func (w *reportWorkflow) submit(ctx workflow.Context, a ActorArgs) (AbsenceRepor
 		return AbsenceReport{}, err
 	}
 	if w.rep.Status == ReportSubmitted { // a twin accepted while waiting
-		return w.detail(), conflict("this report was submitted already")
+		return w.detail(), conflict(errs.MsgReportSubmitted)
 	}
 	now := chinaNow(ctx)
 	for i := range w.rep.Items {

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"zhucun/errs"
+
 	"errors"
 	"time"
 
@@ -152,7 +154,7 @@ func RosterChangeWorkflow(ctx workflow.Context, in RosterChangeInput) (RosterCha
 
 func newRosterWorkflow(ctx workflow.Context, in RosterChangeInput) (*rosterWorkflow, error) {
 	if in.ID == "" || in.TeamID == "" || in.MemberID == "" || len(in.FilingOffices) == 0 || in.Bureau.Role == "" {
-		return nil, invalid("roster change input needs id, team_id, member_id, filing offices and the bureau")
+		return nil, invalid(errs.MsgRosterBadInput)
 	}
 	w := &rosterWorkflow{in: in}
 	w.hdr = Snapshot{
@@ -235,7 +237,7 @@ func (w *rosterWorkflow) done() bool { return w.rc.Status == RosterReported || w
 
 func (w *rosterWorkflow) detail() RosterChange {
 	rc := w.rc
-	rc.Steps = append([]Step(nil), w.steps...)
+	rc.Steps = w.publishedSteps()
 	rc.Flags = append([]string{}, w.rc.Flags...)
 	rc.Overdue = w.overdue()
 	return rc
@@ -268,12 +270,12 @@ func (w *rosterWorkflow) validateFile(ctx workflow.Context, a ActorArgs) error {
 		return nil
 	}
 	if w.decided(StepFiling, a.Actor.Party) {
-		return conflict("you have acknowledged this filing already")
+		return conflict(errs.MsgFilingDone)
 	}
 	if hasParty(w.in.FilingOffices, a.Actor.Party) {
-		return conflict("this change is not waiting for filing")
+		return conflict(errs.MsgRosterNotFiling)
 	}
-	return forbidden("this change is not filed with your office")
+	return forbidden(errs.MsgRosterNotFiledWithYou)
 }
 
 // file records one office's acknowledgement; the last one applies the
@@ -351,17 +353,17 @@ func (w *rosterWorkflow) openReport(ctx workflow.Context, filedAt time.Time) {
 
 func (w *rosterWorkflow) validateReport(ctx workflow.Context, a ActorArgs) error {
 	if a.Actor.Party.Key() != w.in.Bureau.Key() {
-		return forbidden("only the county bureau reports the ledger to the city")
+		return forbidden(errs.MsgRosterReportBureau)
 	}
 	switch {
 	case w.step(StepReport) != nil:
 		return nil
 	case w.rc.Status == RosterReported:
-		return conflict("the ledger has been reported already")
+		return conflict(errs.MsgRosterReported)
 	case w.ended:
-		return conflict("the ledger was not updated by this change (" + FlagLedgerConflict + "); record a correcting change")
+		return conflict(errs.MsgRosterLedgerConflict)
 	}
-	return conflict("this change is not filed yet: both county offices must acknowledge it first")
+	return conflict(errs.MsgRosterNotFiled)
 }
 
 func (w *rosterWorkflow) report(ctx workflow.Context, a ActorArgs) (RosterChange, error) {

@@ -1,12 +1,9 @@
-package server
+package actions
 
 import (
-	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	"go.uber.org/zap"
 
 	"zhucun/policy"
 	"zhucun/store"
@@ -31,24 +28,8 @@ func ledgerFileName(county string, on *time.Time) string {
 	return "台账-" + scope + "-" + when + ".xlsx"
 }
 
-// writeLedgerXLSX answers with the rows as an xlsx workbook. The stream
-// writer keeps memory flat for a city's whole history; dates are written
-// as "YYYY-MM-DD" text so no spreadsheet's zone or locale can shift them.
-func (s *Server) writeLedgerXLSX(w http.ResponseWriter, r *http.Request, name string, rows []store.LedgerRow) {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := fillLedger(f, rows); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="ledger.xlsx"; filename*=UTF-8''`+url.PathEscape(name))
-	w.WriteHeader(http.StatusOK)
-	if err := f.Write(w); err != nil {
-		s.log.Error("write ledger xlsx", zap.Error(err)) // headers are gone; the client sees a cut file
-	}
-}
-
+// fillLedger writes dates as "YYYY-MM-DD" text so no spreadsheet's zone
+// or locale can shift them.
 func fillLedger(f *excelize.File, rows []store.LedgerRow) error {
 	if err := f.SetSheetName("Sheet1", ledgerSheet); err != nil {
 		return err

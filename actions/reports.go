@@ -1,4 +1,4 @@
-package server
+package actions
 
 // The county's monthly absence report: read (JSON or xlsx) and submit.
 
@@ -8,23 +8,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/xuri/excelize/v2"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"zhucun/errs"
 	"zhucun/policy"
 	"zhucun/store"
 	"zhucun/workflows"
 )
 
-// reportItemView is a report item joined with its absence: where the
+// ReportItemView is a report item joined with its absence: where the
 // member serves, what they wrote, who signed and when.
-type reportItemView struct {
+type ReportItemView struct {
 	workflows.ReportItem
 	FoundAt      *time.Time `json:"found_at"`
 	Method       string     `json:"method"`
@@ -39,84 +38,81 @@ type reportItemView struct {
 	SignedAt     *time.Time `json:"signed_at"`
 }
 
-// reportView is the report resource the API answers.
-type reportView struct {
+// ReportView is the report resource the API answers.
+type ReportView struct {
 	workflows.AbsenceReport
-	Items []reportItemView `json:"items"`
+	Items []ReportItemView `json:"items"`
+	// Format is what the caller asked for: "json" or "xlsx" (ReportSheet).
+	Format string `json:"-"`
 }
 
 // reportKey reads and checks a report's county and month.
-func (s *Server) reportKey(ctx context.Context, county, month string) (store.CountyOffices, error) {
-	f := fields{}
-	f.check(county != "", "county", "required")
+func (a *Actions) reportKey(ctx context.Context, county, month string) (store.CountyOffices, error) {
+	f := errs.Fields{}
+	f.Check(county != "", "county", errs.MsgRequired)
 	_, _, err := policy.ParseCycle(month)
-	f.check(err == nil, "month", "must be a month YYYY-MM")
-	if err := f.err(); err != nil {
+	f.Check(err == nil, "month", errs.MsgMonth)
+	if err := f.Err(); err != nil {
 		return store.CountyOffices{}, err
 	}
-	return s.store.CountyOffices(ctx, county)
+	return a.store.CountyOffices(ctx, county)
 }
 
-func (s *Server) getAbsenceReport(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+// AbsenceReport is a county's monthly report (?county=&month=YYYY-MM,
+// &format=xlsx for the spreadsheet), for its county offices and the city
+// offices.
+func (a *Actions) AbsenceReport(ctx context.Context, u User, q Query) (ReportView, error) {
+	if err := checkParams(q, "county", "month", "format"); err != nil {
+		return ReportView{}, err
+	}
 	county, month, format := q.Get("county"), q.Get("month"), q.Get("format")
 	if format != "" && format != "json" && format != "xlsx" {
-		s.fail(w, r, fieldErr(map[string]string{"format": "must be json or xlsx"}))
-		return
+		return ReportView{}, errs.Field("format", errs.MsgOneOf, "json, xlsx")
 	}
-	if county != "" && !canSeeCounty(userOf(r), county) {
-		s.fail(w, r, errf(CodeForbidden, "the reports of county %s are for its county offices and the city offices", county))
-		return
+	if county != "" && !canSeeCounty(u, county) {
+		return ReportView{}, errs.New(errs.Forbidden, errs.MsgReportOutOfScope, county)
 	}
-	offices, err := s.reportKey(r.Context(), county, month)
+	offices, err := a.reportKey(ctx, county, month)
 	if errors.Is(err, store.ErrNotFound) {
-		err = fieldErr(map[string]string{"county": "unknown county"})
+		err = errs.Field("county", errs.MsgUnknownCounty)
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return ReportView{}, err
 	}
-	rep, err := s.loadReport(r.Context(), offices, month)
-	var view reportView
+	rep, err := a.loadReport(ctx, offices, month)
+	var view ReportView
 	if err == nil {
-		view, err = s.reportView(r.Context(), rep)
+		view, err = a.reportView(ctx, rep)
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if format == "xlsx" {
-		s.writeReportXLSX(w, r, view)
-		return
-	}
-	writeJSON(w, http.StatusOK, view)
+	view.Format = format
+	return view, err
 }
 
 // loadReport reads the report from the read model; a month with no
 // absence yet has no workflow, and reads as an empty open report.
-func (s *Server) loadReport(ctx context.Context, o store.CountyOffices, month string) (workflows.AbsenceReport, error) {
+func (a *Actions) loadReport(ctx context.Context, o store.CountyOffices, month string) (workflows.AbsenceReport, error) {
 	var rep workflows.AbsenceReport
-	p, err := s.store.GetProcess(ctx, workflows.ReportProcessID(o.CountyID, month))
+	p, err := a.store.GetProcess(ctx, workflows.ReportProcessID(o.CountyID, month))
 	if err == nil {
 		return rep, json.Unmarshal(p.Detail, &rep)
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		return rep, err
 	}
-	in, _, err := s.reportInput(ctx, o, month)
+	in, _, err := a.reportInput(ctx, o, month)
 	if err != nil {
 		return rep, err
 	}
 	return workflows.AbsenceReport{
 		ID: in.ProcessID, CountyID: in.CountyID, CountyName: in.CountyName, Month: month,
-		Status: workflows.ReportOpen, DueAt: in.DueAt, Overdue: !s.now().Before(in.DueAt),
+		Status: workflows.ReportOpen, DueAt: in.DueAt, Overdue: !a.now().Before(in.DueAt),
 		PolicyVersion: in.PolicyVersion, Items: []workflows.ReportItem{}, Steps: []workflows.Step{},
 	}, nil
 }
 
 // reportInput is the report's input under the county's policy in force.
-func (s *Server) reportInput(ctx context.Context, o store.CountyOffices, month string) (workflows.ReportInput, policy.Policy, error) {
-	pol, err := s.store.CurrentPolicy(ctx, o.CountyID)
+func (a *Actions) reportInput(ctx context.Context, o store.CountyOffices, month string) (workflows.ReportInput, policy.Policy, error) {
+	pol, err := a.store.CurrentPolicy(ctx, o.CountyID)
 	if err != nil {
 		return workflows.ReportInput{}, pol, err
 	}
@@ -124,19 +120,19 @@ func (s *Server) reportInput(ctx context.Context, o store.CountyOffices, month s
 	return in, pol, err
 }
 
-// reportView joins each item with its absence's read-model detail.
-func (s *Server) reportView(ctx context.Context, rep workflows.AbsenceReport) (reportView, error) {
+// ReportView joins each item with its absence's read-model detail.
+func (a *Actions) reportView(ctx context.Context, rep workflows.AbsenceReport) (ReportView, error) {
 	ids := make([]string, len(rep.Items))
 	for i, it := range rep.Items {
 		ids[i] = it.AbsenceID
 	}
-	details, err := s.store.AbsenceDetails(ctx, ids)
+	details, err := a.store.AbsenceDetails(ctx, ids)
 	if err != nil {
-		return reportView{}, err
+		return ReportView{}, err
 	}
-	view := reportView{AbsenceReport: rep, Items: make([]reportItemView, len(rep.Items))}
+	view := ReportView{AbsenceReport: rep, Items: make([]ReportItemView, len(rep.Items))}
 	for i, it := range rep.Items {
-		v := reportItemView{ReportItem: it, SignedAt: it.SignedAt}
+		v := ReportItemView{ReportItem: it, SignedAt: it.SignedAt}
 		var ab workflows.Absence
 		if d, ok := details[it.AbsenceID]; ok && json.Unmarshal(d, &ab) == nil {
 			v.FoundAt, v.Method, v.UnitID, v.UnitName = &ab.FoundAt, ab.Method, ab.UnitID, ab.UnitName
@@ -151,55 +147,54 @@ func (s *Server) reportView(ctx context.Context, rep workflows.AbsenceReport) (r
 	return view, nil
 }
 
-// submitAbsenceReport sends the report to the city offices. A month with
+// SubmitReportRequest is the county bureau sending a month's report.
+type SubmitReportRequest struct {
+	County  string `json:"-"`
+	Month   string `json:"-"`
+	Comment string `json:"comment"`
+}
+
+// SubmitAbsenceReport sends the report to the city offices. A month with
 // no absence is submitted too ("nothing to report"): the update starts
 // the report's workflow if need be.
-func (s *Server) submitAbsenceReport(w http.ResponseWriter, r *http.Request) {
-	u := userOf(r)
-	county, month := chi.URLParam(r, "county"), chi.URLParam(r, "month")
-	if u.Role != policy.RoleCountyBureau || u.CountyID != county {
-		s.fail(w, r, errf(CodeForbidden, "only the county bureau of %s submits its monthly report", county))
-		return
+func (a *Actions) SubmitAbsenceReport(ctx context.Context, u User, req SubmitReportRequest) (ReportView, error) {
+	if u.Role != policy.RoleCountyBureau || u.CountyID != req.County {
+		return ReportView{}, errs.New(errs.Forbidden, errs.MsgReportBureauOnly, req.County)
 	}
-	comment, err := optionalComment(r)
+	err := CommentRequest{Comment: req.Comment}.Check()
 	var offices store.CountyOffices
 	if err == nil {
-		offices, err = s.reportKey(r.Context(), county, month)
+		offices, err = a.reportKey(ctx, req.County, req.Month)
 	}
 	var in workflows.ReportInput
 	var pol policy.Policy
 	if err == nil {
-		in, pol, err = s.reportInput(r.Context(), offices, month)
+		in, pol, err = a.reportInput(ctx, offices, req.Month)
 	}
-	if y, m := policy.CycleMonth(pol.Rules.Absence, s.now()); err == nil && month > policy.CycleKey(y, m) {
-		err = fieldErr(map[string]string{"month": "that month's cycle has not begun"})
+	if y, m := policy.CycleMonth(pol.Rules.Absence, a.now()); err == nil && req.Month > policy.CycleKey(y, m) {
+		err = errs.Field("month", errs.MsgReportNotBegun)
 	}
 	var rep workflows.AbsenceReport
 	if err == nil {
-		rep, err = s.startSubmit(r.Context(), in, workflows.ActorArgs{Actor: actorOf(u), Comment: comment})
-	}
-	var view reportView
-	if err == nil {
-		view, err = s.reportView(r.Context(), rep)
+		rep, err = a.startSubmit(ctx, in, workflows.ActorArgs{Actor: actorOf(u), Comment: req.Comment})
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return ReportView{}, err
 	}
-	writeJSON(w, http.StatusOK, view)
+	return a.reportView(ctx, rep)
 }
 
 // startSubmit sends the submit update, starting the report if it is not
 // running; a report that has ended was submitted long ago.
-func (s *Server) startSubmit(ctx context.Context, in workflows.ReportInput, args workflows.ActorArgs) (workflows.AbsenceReport, error) {
+func (a *Actions) startSubmit(ctx context.Context, in workflows.ReportInput, args workflows.ActorArgs) (workflows.AbsenceReport, error) {
 	var rep workflows.AbsenceReport
-	err := s.startWith(ctx, client.StartWorkflowOptions{
+	err := a.startWith(ctx, client.StartWorkflowOptions{
 		ID:                    workflows.ReportWorkflowID(in.CountyID, in.Month),
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.ReportWorkflow, in, workflows.ReportSubmit, []any{args}, &rep)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
-		err = errf(CodeConflict, "the %s report of %s was submitted already", in.Month, in.CountyID)
+		err = errs.New(errs.Conflict, errs.MsgReportSubmittedMonth, in.CountyName, in.Month)
 	}
 	return rep, err
 }
@@ -213,17 +208,14 @@ var itemStatusNames = map[string]string{
 	workflows.ItemMissing: "未签字",
 }
 
-func (s *Server) writeReportXLSX(w http.ResponseWriter, r *http.Request, v reportView) {
-	name := fmt.Sprintf("absences-%s-%s.xlsx", v.CountyID, v.Month)
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	if err := reportXLSX(w, v); err != nil {
-		s.fail(w, r, err)
-	}
+// ReportSheet is the report as a workbook with one sheet.
+func ReportSheet(v ReportView) Sheet {
+	return Sheet{Name: fmt.Sprintf("absences-%s-%s.xlsx", v.CountyID, v.Month),
+		Write: func(w io.Writer) error { return reportXLSX(w, v) }}
 }
 
 // reportXLSX writes the report as a workbook with one sheet.
-func reportXLSX(out io.Writer, v reportView) error {
+func reportXLSX(out io.Writer, v ReportView) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := "缺岗情况说明"
@@ -259,7 +251,7 @@ func reportXLSX(out io.Writer, v reportView) error {
 	return f.Write(out)
 }
 
-func reportRow(it reportItemView) []any {
+func reportRow(it ReportItemView) []any {
 	status := itemStatusNames[it.Status]
 	if it.CarriedFrom != "" {
 		status += "（" + it.CarriedFrom + "转入）"

@@ -1,4 +1,4 @@
-package server
+package actions
 
 import (
 	"zhucun/policy"

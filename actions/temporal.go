@@ -1,9 +1,8 @@
-package server
+package actions
 
 import (
 	"context"
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"zhucun/activities"
+	"zhucun/errs"
 	"zhucun/workflows"
 )
 
@@ -23,11 +23,11 @@ import (
 // ID (a repeated request), together with an update, and decodes the
 // update's answer into out. The processes' "recorded" updates answer once
 // the first record is in the read model, so a caller reads its own write.
-func (s *Server) startWith(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, update string, args []any, out any) error {
+func (a *Actions) startWith(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, update string, args []any, out any) error {
 	opts.TaskQueue = workflows.TaskQueue
 	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
-	op := s.tc.NewWithStartWorkflowOperation(opts, wf, in)
-	h, err := s.tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+	op := a.tc.NewWithStartWorkflowOperation(opts, wf, in)
+	h, err := a.tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateName: update, Args: args, WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -46,14 +46,14 @@ func (s *Server) startWith(ctx context.Context, opts client.StartWorkflowOptions
 // workflow's own first record replaces the opening either way, a failed
 // start leaves a provisional process for its release (or the sweep) to
 // remove, and a failed write only delays the read until that first record.
-func (s *Server) startOpening(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, opening workflows.Snapshot) error {
+func (a *Actions) startOpening(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, opening workflows.Snapshot) error {
 	recorded := make(chan error, 1)
-	go func() { recorded <- activities.Record(ctx, s.pool, workflows.Provisional(opening)) }()
+	go func() { recorded <- activities.Record(ctx, a.pool, workflows.Provisional(opening)) }()
 	opts.TaskQueue = workflows.TaskQueue
 	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
-	_, err := s.tc.ExecuteWorkflow(ctx, opts, wf, in)
+	_, err := a.tc.ExecuteWorkflow(ctx, opts, wf, in)
 	if rerr := <-recorded; rerr != nil && err == nil {
-		s.log.Warn("opening not written; the workflow's first record will", zap.String("workflow_id", opening.WorkflowID), zap.Error(rerr))
+		a.log.Warn("opening not written; the workflow's first record will", zap.String("workflow_id", opening.WorkflowID), zap.Error(rerr))
 	}
 	return err
 }
@@ -64,21 +64,22 @@ func (s *Server) startOpening(ctx context.Context, opts client.StartWorkflowOpti
 // caller is told what happened.
 const updateWait = 20 * time.Second
 
-// send carries one person's step into a process and answers with the
-// process as it stands after it. An update the workflow accepted but could
-// not record in time answers 503 saying so: it takes effect once the
-// database is back, and must not be sent again blindly. An update to a
-// workflow Temporal does not know (finished and gone, or never there) is
-// answered with gone's error.
+// send carries one person's step into a process and decodes the process
+// as it stands after it into out. An update the workflow accepted but could
+// not record in time is a 503 saying so: it takes effect once the database
+// is back, and must not be sent again blindly. An update to a workflow
+// Temporal does not know (finished and gone, or never there) answers
+// gone's error.
 //
 // It is one call that waits for the update to complete, as a bare update
 // is; only when that runs out of time does a second call ask whether the
 // workflow had accepted it, to say which of the two 503s it is.
-func (s *Server) send(w http.ResponseWriter, r *http.Request, wid, name string, args, out any, gone func() error) {
-	ctx, cancel := context.WithTimeout(r.Context(), updateWait)
+func (a *Actions) send(ctx context.Context, wid, name string, args, out any, gone func() error) error {
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, updateWait)
 	defer cancel()
 	updateID := uuid.NewString()
-	h, err := s.tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+	h, err := a.tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: wid, UpdateID: updateID, UpdateName: name, Args: []any{args}, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {
@@ -88,27 +89,26 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, wid, name string, 
 	// error: either way the outcome is not known yet.
 	var nf *serviceerror.NotFound
 	var sdkTimeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
-	timedOut := err != nil && (ctx.Err() != nil || errors.As(err, &sdkTimeout) || isUnavailable(err))
+	timedOut := err != nil && (ctx.Err() != nil || errors.As(err, &sdkTimeout) || IsUnavailable(err))
 	switch {
 	case err == nil:
-		writeJSON(w, http.StatusOK, out)
-	case timedOut && s.accepted(r.Context(), wid, updateID):
-		s.log.Warn("accepted update not recorded in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
-		s.fail(w, r, errf(CodeUnavailable, "accepted, but not recorded yet: a backing service is slow or down; it takes effect when the service is back, so check before sending it again"))
+		return nil
+	case timedOut && a.accepted(parent, wid, updateID):
+		a.log.Warn("accepted update not recorded in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
+		return errs.New(errs.Unavailable, errs.MsgUpdateAccepted).WithDetail("accepted, not recorded: %v", err)
 	case timedOut:
-		s.log.Warn("update not confirmed in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
-		s.fail(w, r, errf(CodeUnavailable, "not confirmed in time: a backing service is slow or down; check before sending it again"))
+		a.log.Warn("update not confirmed in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
+		return errs.New(errs.Unavailable, errs.MsgUpdateUnknown).WithDetail("not confirmed: %v", err)
 	case errors.As(err, &nf):
-		s.fail(w, r, gone())
-	default:
-		s.fail(w, r, err)
+		return gone()
 	}
+	return err
 }
 
 // closed is send's answer for a process the caller was shown to exist and
 // may see: its workflow has finished, so the step is a wrong-state request.
-func closed(msg string) func() error {
-	return func() error { return errf(CodeConflict, "%s", msg) }
+func closed(m errs.Msg, args ...any) func() error {
+	return func() error { return errs.New(errs.Conflict, m, args...) }
 }
 
 // acceptedWait bounds the question whether an update that ran out of time
@@ -118,11 +118,11 @@ const acceptedWait = 3 * time.Second
 // accepted reports whether the workflow has accepted the update (its
 // validator passed and the step is taken, to be recorded), as far as
 // Temporal can tell within acceptedWait.
-func (s *Server) accepted(ctx context.Context, wid, updateID string) bool {
+func (a *Actions) accepted(ctx context.Context, wid, updateID string) bool {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptedWait)
 	defer cancel()
-	resp, err := s.tc.WorkflowService().PollWorkflowExecutionUpdate(ctx, &workflowservice.PollWorkflowExecutionUpdateRequest{
-		Namespace:  s.namespace,
+	resp, err := a.tc.WorkflowService().PollWorkflowExecutionUpdate(ctx, &workflowservice.PollWorkflowExecutionUpdateRequest{
+		Namespace:  a.namespace,
 		UpdateRef:  &updatepb.UpdateRef{WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: wid}, UpdateId: updateID},
 		Identity:   "zhucun-api",
 		WaitPolicy: &updatepb.WaitPolicy{LifecycleStage: enumspb.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED},

@@ -1,0 +1,99 @@
+package actions
+
+// Accounts: log in, log out, who am I, and the token check every other
+// action relies on.
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"zhucun/errs"
+	"zhucun/policy"
+	"zhucun/store"
+)
+
+// Authenticate is the user a bearer token stands for.
+func (a *Actions) Authenticate(ctx context.Context, token string) (User, error) {
+	if token == "" {
+		return User{}, errs.New(errs.Unauthenticated, errs.MsgNoToken)
+	}
+	u, err := a.store.UserByToken(ctx, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return User{}, errs.New(errs.Unauthenticated, errs.MsgBadToken)
+	}
+	return u, err
+}
+
+// Session is a login's answer: the token, when it expires, and who.
+type Session struct {
+	Token     string `json:"token"`
+	ExpiresAt string `json:"expires_at"`
+	User      Me     `json:"user"`
+}
+
+// Login checks a username and password and issues a token. Unknown users
+// and wrong passwords are answered alike.
+func (a *Actions) Login(ctx context.Context, req LoginRequest) (Session, error) {
+	if err := req.Check(); err != nil {
+		return Session{}, err
+	}
+	u, err := a.store.Authenticate(ctx, req.Username, req.Password)
+	if errors.Is(err, store.ErrBadCredentials) {
+		return Session{}, errs.New(errs.Unauthenticated, errs.MsgBadCredentials)
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	tok, exp, err := a.store.IssueToken(ctx, u.ID, a.tokenTTL)
+	if err != nil {
+		return Session{}, err
+	}
+	return Session{Token: tok, ExpiresAt: exp.In(policy.China).Format(time.RFC3339), User: MeOf(u)}, nil
+}
+
+// Logout revokes the token.
+func (a *Actions) Logout(ctx context.Context, token string) error {
+	return a.store.RevokeToken(ctx, token)
+}
+
+// Me is the user resource of the API contract: who, which role, and the
+// ids that scope what they see and do.
+type Me struct {
+	ID          string `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        string `json:"role"`
+	// RoleName is the role as people read it (驻村队员, 县委组织部...).
+	RoleName   string `json:"role_name"`
+	MemberID   string `json:"member_id,omitempty"`
+	UnitID     string `json:"unit_id,omitempty"`
+	OfficeID   string `json:"office_id,omitempty"`
+	TeamID     string `json:"team_id,omitempty"`
+	TownshipID string `json:"township_id,omitempty"`
+	CountyID   string `json:"county_id,omitempty"`
+	// SeesAll: the user's scope is the whole city (city offices, admin).
+	SeesAll bool `json:"sees_all"`
+	// ActsFor is the party steps wait on when they wait on this user.
+	ActsFor PartyView `json:"acts_for"`
+}
+
+// PartyView is a workflows.Party in the API's words.
+type PartyView struct {
+	Role     string `json:"role"`
+	OfficeID string `json:"office_id,omitempty"`
+	UnitID   string `json:"unit_id,omitempty"`
+	MemberID string `json:"member_id,omitempty"`
+}
+
+// MeOf is u as the API shows them.
+func MeOf(u User) Me {
+	p := partyOf(u)
+	return Me{ID: u.ID.String(), Username: u.Username, DisplayName: u.DisplayName, Role: u.Role,
+		RoleName: errs.AccountRoleName(u.Role), MemberID: u.MemberID, UnitID: u.UnitID, OfficeID: u.OfficeID,
+		TeamID: u.TeamID, TownshipID: u.TownshipID, CountyID: u.CountyID, SeesAll: scopeOf(u).All,
+		ActsFor: PartyView{Role: p.Role, OfficeID: p.OfficeID, UnitID: p.UnitID, MemberID: p.MemberID}}
+}
+
+// WhoAmI is GET /me.
+func (a *Actions) WhoAmI(_ context.Context, u User) (Me, error) { return MeOf(u), nil }

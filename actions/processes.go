@@ -1,0 +1,164 @@
+package actions
+
+// The read model's lists: every process in scope, what waits on me, one
+// kind's resources, and a process's timeline.
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhucun/errs"
+	"zhucun/store"
+	"zhucun/workflows"
+)
+
+// Query is a list's filter as a client sends it (URL query or form).
+type Query = url.Values
+
+// List is one page of a list; Next is the cursor of the next page, "" at
+// the end.
+type List[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next"`
+}
+
+// processParams are the filters of every process list; a parameter not
+// here is refused rather than silently ignored.
+var processParams = []string{"kind", "status", "county", "unit", "waiting_on", "member_id", "overdue",
+	"due_before", "limit", "cursor"}
+
+// checkParams refuses a parameter not in allowed, and one given twice.
+func checkParams(q Query, allowed ...string) error {
+	f := errs.Fields{}
+	for k, vs := range q {
+		known := false
+		for _, a := range allowed {
+			known = known || a == k
+		}
+		if k == "" {
+			k = "query"
+		}
+		f.Check(known, k, errs.MsgQueryUnknown)
+		f.Check(len(vs) <= 1, k, errs.MsgQueryRepeated)
+	}
+	return f.Err()
+}
+
+// ProcessFilter reads the query of a list, naming any bad parameter.
+func ProcessFilter(q Query) (store.ProcessFilter, error) {
+	if err := checkParams(q, processParams...); err != nil {
+		return store.ProcessFilter{}, err
+	}
+	f := store.ProcessFilter{Kind: q.Get("kind"), Status: q.Get("status"), CountyID: q.Get("county"),
+		UnitID: q.Get("unit"), WaitingOn: q.Get("waiting_on"), Cursor: q.Get("cursor"), MemberID: q.Get("member_id")}
+	bad := errs.Fields{}
+	names := kindNamesMERGE()
+	sort.Strings(names)
+	known := false
+	for _, n := range names {
+		known = known || n == f.Kind
+	}
+	bad.Check(f.Kind == "" || known, "kind", errs.MsgOneOf, strings.Join(names, ", "))
+	if v := q.Get("overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		bad.Check(err == nil, "overdue", errs.MsgBool)
+		f.Overdue = &b
+	}
+	if v := q.Get("due_before"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		bad.Check(err == nil, "due_before", errs.MsgInstant)
+		f.DueBefore = &t
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		bad.Check(err == nil && n > 0 && n <= 200, "limit", errs.MsgLimit, 200)
+		f.Limit = n
+	}
+	return f, bad.Err()
+}
+
+// ListProcesses is the read model in the caller's scope, filtered and paged.
+func (a *Actions) ListProcesses(ctx context.Context, u User, q Query) (List[store.Process], error) {
+	f, err := ProcessFilter(q)
+	if err != nil {
+		return List[store.Process]{}, err
+	}
+	items, next, err := a.store.ListProcesses(ctx, scopeOf(u), f)
+	return List[store.Process]{Items: items, Next: next}, err
+}
+
+// listKind lists one kind's resources (their details), within scope.
+func (a *Actions) listKind(ctx context.Context, u User, q Query, kind string) (List[json.RawMessage], error) {
+	f, err := ProcessFilter(q)
+	if err != nil {
+		return List[json.RawMessage]{}, err
+	}
+	f.Kind, f.WithDetail = kind, true
+	items, next, err := a.store.ListProcesses(ctx, scopeOf(u), f)
+	if err != nil {
+		return List[json.RawMessage]{}, err
+	}
+	out := make([]json.RawMessage, 0, len(items))
+	for _, p := range items {
+		out = append(out, p.Detail)
+	}
+	return List[json.RawMessage]{Items: out, Next: next}, nil
+}
+
+// ListLeaves is the leaves in scope, filtered as the processes are.
+func (a *Actions) ListLeaves(ctx context.Context, u User, q Query) (List[json.RawMessage], error) {
+	return a.listKind(ctx, u, q, workflows.KindLeave)
+}
+
+// ListRosterChanges is the roster changes in scope.
+func (a *Actions) ListRosterChanges(ctx context.Context, u User, q Query) (List[json.RawMessage], error) {
+	return a.listKind(ctx, u, q, workflows.KindRosterChange)
+}
+
+// Inbox is what waits on the caller (待办), soonest due first.
+func (a *Actions) Inbox(ctx context.Context, u User, q Query) (List[store.InboxItem], error) {
+	if err := checkParams(q); err != nil {
+		return List[store.InboxItem]{}, err
+	}
+	items, err := a.store.Inbox(ctx, partyOf(u).Key(), 100)
+	return List[store.InboxItem]{Items: items}, err
+}
+
+// processOf loads a process of kind (any kind for "") that the caller may
+// see; outside their scope is outOfScope's 403.
+func (a *Actions) processOf(ctx context.Context, u User, id, kind string, outOfScope errs.Msg) (store.Process, error) {
+	id, err := canonicalID(id)
+	if err != nil {
+		return store.Process{}, err
+	}
+	p, err := a.store.GetProcess(ctx, id)
+	if err == nil && kind != "" && p.Kind != kind {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return p, err
+	}
+	if !canSee(u, processTarget(p)) {
+		return p, errs.New(errs.Forbidden, outOfScope)
+	}
+	return p, nil
+}
+
+// Timeline is every event of a process the caller may see, in order.
+func (a *Actions) Timeline(ctx context.Context, u User, id string) (List[store.TimelineEvent], error) {
+	p, err := a.processOf(ctx, u, id, "", errs.MsgProcessOutOfView)
+	if err != nil {
+		return List[store.TimelineEvent]{}, err
+	}
+	events, err := a.store.Timeline(ctx, p.ID)
+	return List[store.TimelineEvent]{Items: events}, err
+}
+
+func kindNamesMERGE() []string {
+	return []string{workflows.KindLeave, workflows.KindAbsence, workflows.KindAbsenceReport, workflows.KindRosterChange}
+}

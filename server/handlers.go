@@ -1,0 +1,148 @@
+package server
+
+// The JSON handlers: each decodes, calls one action, encodes. The rules
+// are the actions'; nothing here decides who may do what.
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"zhucun/actions"
+)
+
+func (s *Server) leaveRoutes(r chi.Router) {
+	r.Post("/leaves", s.handle(s.submitLeave))
+	r.Get("/leaves", s.handle(list(s, s.act.ListLeaves)))
+	r.Get("/leaves/{id}", s.handle(get(s, s.act.GetLeave)))
+	r.Post("/leaves/{id}/decision", s.handle(decision(s, s.act.DecideLeave)))
+	r.Post("/leaves/{id}/filing", s.handle(comment(s, s.act.FileLeave)))
+	r.Post("/leaves/{id}/withdraw", s.handle(comment(s, s.act.WithdrawLeave)))
+	r.Post("/leaves/{id}/extension", s.handle(s.extendLeave))
+	r.Post("/leaves/{id}/return", s.handle(s.returnLeave))
+}
+
+func (s *Server) absenceRoutes(r chi.Router) {
+	r.Post("/absences", s.handle(s.recordAbsence))
+	r.Get("/absences", s.handle(list(s, s.act.ListAbsences)))
+	r.Get("/absences/{id}", s.handle(get(s, s.act.GetAbsence)))
+	r.Post("/absences/{id}/explanation", s.handle(s.explainAbsence))
+	r.Post("/absences/{id}/signature", s.handle(decision(s, s.act.SignAbsence)))
+	r.Post("/absences/{id}/close", s.handle(s.closeAbsence))
+	r.Get("/reports/absences", s.handle(s.absenceReport))
+	r.Post("/reports/absences/{county}/{month}/submit", s.handle(s.submitAbsenceReport))
+}
+
+func (s *Server) rosterRoutes(r chi.Router) {
+	r.Post("/roster-changes", s.handle(s.recordRosterChange))
+	r.Get("/roster-changes", s.handle(list(s, s.act.ListRosterChanges)))
+	r.Get("/roster-changes/{id}", s.handle(get(s, s.act.GetRosterChange)))
+	r.Post("/roster-changes/{id}/filing", s.handle(comment(s, s.act.FileRosterChange)))
+	r.Post("/roster-changes/{id}/report", s.handle(comment(s, s.act.ReportRosterChange)))
+	r.Get("/teams/{id}/roster", s.handle(s.teamRoster))
+	r.Get("/ledger", s.handle(s.ledger))
+}
+
+func (s *Server) policyRoutes(r chi.Router) {
+	r.Get("/policies/{county}", s.handle(s.getPolicy))
+	r.Get("/policies/{county}/versions", s.handle(s.policyVersions))
+	r.Put("/policies/{county}", s.handle(s.putPolicy))
+}
+
+func (s *Server) readRoutes(r chi.Router) {
+	r.Get("/me", s.handle(s.me))
+	r.Get("/inbox", s.handle(list(s, s.act.Inbox)))
+	r.Get("/processes", s.handle(list(s, s.act.ListProcesses)))
+	r.Get("/processes/{id}/timeline", s.handle(get(s, s.act.Timeline)))
+	r.Get("/members/{id}/record", s.handle(s.memberRecord))
+}
+
+// get is a read of one resource by its {id}.
+func get[T any](s *Server, act func(ctx context.Context, u actions.User, id string) (T, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		v, err := act(r.Context(), userOf(r), chi.URLParam(r, "id"))
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// list is a read filtered by the URL's query.
+func list[T any](s *Server, act func(ctx context.Context, u actions.User, q actions.Query) (T, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		v, err := act(r.Context(), userOf(r), r.URL.Query())
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// decision is a yes or no on a process's step.
+func decision[T any](s *Server, act func(ctx context.Context, u actions.User, req actions.DecisionRequest) (T, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var req actions.DecisionRequest
+		if err := decode(r, &req); err != nil {
+			return err
+		}
+		req.ID = chi.URLParam(r, "id")
+		return answer[T](w)(act(r.Context(), userOf(r), req))
+	}
+}
+
+// comment is a step whose body, if any, is {"comment"}.
+func comment[T any](s *Server, act func(ctx context.Context, u actions.User, req actions.CommentRequest) (T, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		c, err := optionalComment(r)
+		if err != nil {
+			return err
+		}
+		req := actions.CommentRequest{ID: chi.URLParam(r, "id"), Comment: c}
+		return answer[T](w)(act(r.Context(), userOf(r), req))
+	}
+}
+
+// answer encodes an action's result with 200, or returns its error.
+func answer[T any](w http.ResponseWriter) func(T, error) error {
+	return func(v T, err error) error {
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// created answers a creating action: 201 with the new process, or 200 with
+// the one a repeated Idempotency-Key created first.
+func created(w http.ResponseWriter, c actions.Created, err error) error {
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if c.Repeated {
+		status = http.StatusOK
+	}
+	if raw, ok := c.Resource.(json.RawMessage); ok {
+		var v any // re-encoded, so a repeat is formatted as a first answer is
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		return writeJSON(w, status, v)
+	}
+	return writeJSON(w, status, c.Resource)
+}
+
+// optionalComment decodes {"comment"} when a body is sent at all.
+func optionalComment(r *http.Request) (string, error) {
+	if r.ContentLength == 0 {
+		return "", nil
+	}
+	var req actions.CommentRequest
+	if err := decode(r, &req); err != nil {
+		return "", err
+	}
+	return req.Comment, req.Check()
+}
