@@ -7,7 +7,7 @@
 
 GO ?= go
 
-.PHONY: run test build vet ensure-postgres
+.PHONY: run test build vet lint ensure-postgres
 
 ensure-postgres:
 	@bash scripts/ensure-postgres.sh
@@ -26,6 +26,11 @@ build:
 vet:
 	@files=$$(gofmt -l .); if [ -n "$$files" ]; then echo "gofmt -w needed on:"; echo "$$files"; exit 1; fi
 	$(GO) vet ./...
+
+# lint runs staticcheck and Temporal's workflowcheck (scripts/lint.sh),
+# installing them at their pinned versions into .tools/bin the first time.
+lint:
+	bash scripts/lint.sh
 
 # fuzz runs every fuzz target of ./server and ./policy for FUZZTIME each
 # (2,000 inputs) from the committed corpus, as CI does; `make fuzz

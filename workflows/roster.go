@@ -164,6 +164,7 @@ func newRosterWorkflow(ctx workflow.Context, in RosterChangeInput) (*rosterWorkf
 	}
 	flags := append([]string{}, in.Flags...)
 	notes := map[string]string{}
+	//workflowcheck:ignore copying a map into an empty one: the order of the range cannot change the result
 	for k, v := range in.FlagNotes {
 		notes[k] = v
 	}
