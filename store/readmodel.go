@@ -13,7 +13,7 @@ import (
 
 // RecordSnapshot writes one snapshot: the process row (only if newer), its
 // waiting index, new timeline events, outbox notices and its kind's side
-// tables. The workflows' Record activity calls it, and
+// tables (kindSideTables). The workflows' Record activity calls it, and
 // the server for a process's opening snapshot, so the submitter reads the
 // process at once; the workflow's own write of that snapshot then
 // replaces it.
@@ -111,15 +111,10 @@ func queueWaiting(b *batch, s workflows.Snapshot) {
 	}
 }
 
-// queueKind keeps a kind's own side tables current.
+// queueKind keeps a kind's own side tables current (kindSideTables).
 func queueKind(b *batch, s workflows.Snapshot) error {
-	switch s.Kind {
-	case workflows.KindLeave:
-		return queueLeave(b, s)
-	case workflows.KindAbsence:
-		return queueAbsence(b, s)
-	case workflows.KindRosterChange:
-		return queueRoster(b, s)
+	if w := kindSideTables[s.Kind]; w != nil {
+		return w(b, s)
 	}
 	return nil
 }
