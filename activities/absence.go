@@ -21,23 +21,6 @@ func (a *Activities) registerAbsence(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.ReportAbsence, activity.RegisterOptions{Name: workflows.ActivityReportAbsence})
 }
 
-// queueAbsence keeps the absence's line in the absences side table current.
-func queueAbsence(b *batch, s workflows.Snapshot) error {
-	ab, err := detailAs[workflows.Absence](s)
-	if err != nil {
-		return err
-	}
-	b.queue("absence row", sqlUpsertAbsence, ab.ID, ab.MemberID, ab.UnitID, ab.CountyID, ab.CycleMonth,
-		ab.FoundAt, ab.Status, ab.SignedAt, ab.Late, s.Overdue, s.Version)
-	return nil
-}
-
-var sqlUpsertAbsence = `
-INSERT INTO absences (process_id, member_id, unit_id, county_id, cycle_month, found_at, status, signed_at, late, overdue)
-SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE` + holdsVersion(11) + `
-ON CONFLICT (process_id) DO UPDATE SET status = EXCLUDED.status, signed_at = EXCLUDED.signed_at,
-    late = EXCLUDED.late, overdue = EXCLUDED.overdue`
-
 // maxReportCarry bounds the walk past closed reports: a year of them is more
 // than a real county ever leaves behind.
 const maxReportCarry = 12

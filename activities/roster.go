@@ -45,15 +45,3 @@ func (a *Activities) ApplyRosterChange(ctx context.Context, c workflows.RosterLe
 	}
 	return nil
 }
-
-// recordRoster mirrors the workflow's status on the change's ledger row,
-// so SQL over roster_changes sees where each change stands.
-func queueRoster(b *batch, s workflows.Snapshot) error {
-	rc, err := detailAs[workflows.RosterChange](s)
-	if err != nil {
-		return err
-	}
-	b.queue("roster change", `UPDATE roster_changes SET status = $2 WHERE id::text = $3 AND`+holdsVersion(4),
-		s.ProcessID, rc.Status, rc.ID, s.Version)
-	return nil
-}

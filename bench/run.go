@@ -148,18 +148,15 @@ func measure(ctx context.Context, o Options, t target) ([]Result, error) {
 	return all, nil
 }
 
-// firstFreeDay is the day after the last leave in the database, and no
-// earlier than 2030-01-01: a deployment keeps earlier runs' approved
-// leaves, and a leave on a day they hold would be refused as an overlap.
+// firstFreeDay is store.FirstFreeLeaveDay of the database at url.
 func firstFreeDay(ctx context.Context, url string) (time.Time, error) {
 	c, err := pgx.Connect(ctx, url)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("--database-url %s: %w", store.MaskURL(url), err)
 	}
 	defer c.Close(ctx)
-	var day string
-	// GREATEST ignores the NULL of an empty table.
-	if err := c.QueryRow(ctx, `SELECT greatest(max(end_date) + 1, date '2030-01-01')::text FROM leave_periods`).Scan(&day); err != nil {
+	day, err := store.FirstFreeLeaveDay(ctx, c)
+	if err != nil {
 		return time.Time{}, fmt.Errorf("last leave in %s: %w", store.MaskURL(url), err)
 	}
 	return policy.ParseDate(day)

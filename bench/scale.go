@@ -2,24 +2,16 @@ package bench
 
 import (
 	"context"
-	_ "embed"
 	"fmt"
 	"io"
 	"net/http/httptest"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zhucun/server"
 	"zhucun/store"
 	"zhucun/workflows"
 )
-
-//go:embed scale.sql
-var scaleSQL string
 
 // ScaleOptions size the synthetic national read model.
 type ScaleOptions struct {
@@ -41,10 +33,10 @@ func Scale(ctx context.Context, o ScaleOptions) ([]Result, error) {
 		return nil, err
 	}
 	defer pool.Close()
-	if err := generate(ctx, pool, o); err != nil {
+	st := store.New(pool)
+	if err := generate(ctx, st, o); err != nil {
 		return nil, err
 	}
-	st := store.New(pool)
 	for _, u := range []store.User{
 		{Username: "bench-c0-bureau", DisplayName: "县0乡村振兴局", Role: "county_bureau", OfficeID: "c0-bureau", CountyID: "c0"},
 		{Username: "bench-city", DisplayName: "市乡村振兴局", Role: "city_bureau", OfficeID: "bench-bureau"},
@@ -88,13 +80,14 @@ func Scale(ctx context.Context, o ScaleOptions) ([]Result, error) {
 		rs = append(rs, run(ctx, s.name, 1, n, get(s.user, s.path)))
 	}
 	printTable(o.Out, fmt.Sprintf("read model at scale: %d members, %d processes", o.Members, o.Processes), rs)
-	return rs, plansAndSize(ctx, pool, st, o.Out)
+	return rs, plansAndSize(ctx, st, o.Out)
 }
 
-// generate runs scale.sql unless the database holds the processes already.
-func generate(ctx context.Context, pool *pgxpool.Pool, o ScaleOptions) error {
-	var n int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM processes`).Scan(&n); err != nil {
+// generate fills the database (store.GenerateBenchData) unless it holds
+// the processes already.
+func generate(ctx context.Context, st *store.Store, o ScaleOptions) error {
+	n, err := st.ProcessCount(ctx)
+	if err != nil {
 		return err
 	}
 	if n >= o.Processes {
@@ -104,21 +97,16 @@ func generate(ctx context.Context, pool *pgxpool.Pool, o ScaleOptions) error {
 	if n > 0 {
 		return fmt.Errorf("the database holds %d processes, fewer than %d: give the bench an empty database", n, o.Processes)
 	}
-	report := workflows.ReportProcessID("c0", scaleMonth)
-	if !regexp.MustCompile(`^[0-9a-f-]{36}$`).MatchString(report) {
-		return fmt.Errorf("report id %q", report)
-	}
-	sql := strings.NewReplacer("{{members}}", strconv.Itoa(o.Members), "{{processes}}", strconv.Itoa(o.Processes),
-		"{{big}}", strconv.Itoa(o.BigCounty), "{{month}}", "'"+scaleMonth+"'", "{{report}}", "'"+report+"'").Replace(scaleSQL)
 	t0 := time.Now()
-	if _, err := pool.Exec(ctx, sql); err != nil {
-		return fmt.Errorf("generate: %w", err)
+	if err := st.GenerateBenchData(ctx, store.BenchData{Members: o.Members, Processes: o.Processes, BigCounty: o.BigCounty,
+		Month: scaleMonth, ReportID: workflows.ReportProcessID("c0", scaleMonth)}); err != nil {
+		return err
 	}
 	fmt.Fprintf(o.Out, "generated %d members and %d processes in %s\n", o.Members, o.Processes, time.Since(t0).Round(time.Second))
 	return nil
 }
 
-func plansAndSize(ctx context.Context, pool *pgxpool.Pool, st *store.Store, out io.Writer) error {
+func plansAndSize(ctx context.Context, st *store.Store, out io.Writer) error {
 	yes := true
 	plan, err := st.ExplainListProcesses(ctx, store.Scope{CountyID: "c0"}, store.ProcessFilter{CountyID: "c0", Overdue: &yes})
 	if err != nil {
@@ -129,16 +117,12 @@ func plansAndSize(ctx context.Context, pool *pgxpool.Pool, st *store.Store, out 
 		return err
 	}
 	fmt.Fprintf(out, "\nplan: GET /inbox (c0 bureau)\n%s", plan)
-	var db, procs, waiting, events int64
-	var n int64
-	err = pool.QueryRow(ctx, `SELECT pg_database_size(current_database()), pg_total_relation_size('processes'),
-		pg_total_relation_size('process_waiting'), pg_total_relation_size('process_events'),
-		(SELECT count(*) FROM processes)`).Scan(&db, &procs, &waiting, &events, &n)
+	size, err := st.ReadModelSize(ctx)
 	if err != nil {
 		return err
 	}
 	mb := func(b int64) float64 { return float64(b) / (1 << 20) }
 	fmt.Fprintf(out, "\nsize: database %.0f MiB; processes %.0f MiB with indexes (%.0f MiB per 1,000,000), waiting index %.0f MiB\n",
-		mb(db), mb(procs), mb(procs)*1e6/float64(max(n, 1)), mb(waiting))
+		mb(size.Database), mb(size.Processes), mb(size.Processes)*1e6/float64(max(size.ProcessCount, 1)), mb(size.Waiting))
 	return nil
 }

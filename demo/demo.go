@@ -1,6 +1,7 @@
 // Package demo holds a demo organisation (modelled on 驻马店市) and its
-// accounts, and seeds them into the database, idempotently, so a new
-// installation can be tried at once.
+// accounts, and seeds them into the database through the store (which
+// holds the statements), idempotently, so a new installation can be tried
+// at once.
 //
 // Demo accounts follow a guessable pattern, all with the one password
 // Password:
@@ -22,7 +23,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zhucun/store"
@@ -99,9 +99,6 @@ func Accounts() []Account {
 	return out
 }
 
-// seedLock serialises concurrent seeders (two processes starting at once).
-const seedLock = 7_202_612
-
 // Seed writes Org and its accounts into the database. It is idempotent and
 // safe to run on every start: places, offices, units and teams are
 // inserted or renamed; members are inserted if missing; a member gets the
@@ -111,16 +108,10 @@ const seedLock = 7_202_612
 // takes its team, township and county from the member's membership in
 // force today (China time), falling back to the demo team.
 func Seed(ctx context.Context, pool *pgxpool.Pool) error {
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, seedLock); err != nil {
-			return err
-		}
-		return seedOrg(ctx, tx)
-	})
-	if err != nil {
+	st := store.New(pool)
+	if err := st.SeedOrg(ctx, orgSeed(Org)); err != nil {
 		return fmt.Errorf("demo seed: %w", err)
 	}
-	st := store.New(pool)
 	today := time.Now().In(chinaTime)
 	for _, a := range Accounts() {
 		u := a.User()
@@ -143,70 +134,25 @@ func Seed(ctx context.Context, pool *pgxpool.Pool) error {
 // chinaTime is Asia/Shanghai (UTC+8 all year, no daylight saving).
 var chinaTime = time.FixedZone("CST", 8*60*60)
 
-func seedOrg(ctx context.Context, tx pgx.Tx) error {
-	o := Org
-	exec := func(sql string, args ...any) error {
-		_, err := tx.Exec(ctx, sql, args...)
-		return err
+// orgSeed is o as the store loads it.
+func orgSeed(o Organisation) store.OrgSeed {
+	return store.OrgSeed{
+		City:            store.SeedPlace(o.City),
+		Counties:        convert(o.Counties, func(p Place) store.SeedPlace { return store.SeedPlace(p) }),
+		Townships:       convert(o.Townships, func(t Township) store.SeedTownship { return store.SeedTownship(t) }),
+		Villages:        convert(o.Villages, func(v Village) store.SeedVillage { return store.SeedVillage(v) }),
+		Offices:         convert(o.Offices, func(f Office) store.SeedOffice { return store.SeedOffice(f) }),
+		Units:           convert(o.Units, func(u Unit) store.SeedUnit { return store.SeedUnit(u) }),
+		Members:         convert(o.Members, func(m Member) store.SeedMember { return store.SeedMember(m) }),
+		Teams:           convert(o.Teams, func(t Team) store.SeedTeam { return store.SeedTeam(t) }),
+		MembershipsFrom: MembershipsFrom,
 	}
-	if err := exec(`INSERT INTO cities (id, name) VALUES ($1, $2)
-		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, o.City.ID, o.City.Name); err != nil {
-		return err
+}
+
+func convert[T, U any](in []T, f func(T) U) []U {
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = f(v)
 	}
-	for _, c := range o.Counties {
-		if err := exec(`INSERT INTO counties (id, city_id, name) VALUES ($1, $2, $3)
-			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, c.ID, o.City.ID, c.Name); err != nil {
-			return err
-		}
-	}
-	for _, t := range o.Townships {
-		if err := exec(`INSERT INTO townships (id, county_id, name) VALUES ($1, $2, $3)
-			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, t.ID, t.CountyID, t.Name); err != nil {
-			return err
-		}
-	}
-	for _, v := range o.Villages {
-		if err := exec(`INSERT INTO villages (id, township_id, name) VALUES ($1, $2, $3)
-			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, v.ID, v.TownshipID, v.Name); err != nil {
-			return err
-		}
-	}
-	for _, f := range o.Offices {
-		if err := exec(`INSERT INTO offices (id, role, name, city_id, county_id, township_id)
-			VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''))
-			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
-			f.ID, f.Role, f.Name, o.City.ID, f.CountyID, f.TownshipID); err != nil {
-			return err
-		}
-	}
-	for _, u := range o.Units {
-		if err := exec(`INSERT INTO units (id, name, level, city_id, county_id, head_name)
-			VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6)
-			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, head_name = EXCLUDED.head_name`,
-			u.ID, u.Name, u.Level, o.City.ID, u.CountyID, u.HeadName); err != nil {
-			return err
-		}
-	}
-	for _, m := range o.Members {
-		if err := exec(`INSERT INTO members (id, name, unit_id, first_secretary) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (id) DO NOTHING`, m.ID, m.Name, m.UnitID, m.FirstSecretary); err != nil {
-			return err
-		}
-	}
-	from := MembershipsFrom.Format(time.DateOnly)
-	for _, t := range o.Teams {
-		if err := exec(`INSERT INTO teams (id, village_id, name) VALUES ($1, $2, $3)
-			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, t.ID, t.VillageID, t.Name); err != nil {
-			return err
-		}
-		for _, id := range t.MembersOf() {
-			if err := exec(`INSERT INTO memberships (team_id, member_id, is_leader, from_date)
-				SELECT $1, $2, $3, $4::date
-				WHERE NOT EXISTS (SELECT 1 FROM memberships WHERE member_id = $2)`,
-				t.ID, id, id == t.Leader, from); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return out
 }

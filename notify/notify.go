@@ -1,7 +1,8 @@
 // Package notify delivers the notification outbox: the rows that the
 // RecordProcess activity writes to the outbox table are picked up by a
 // Sender, handed to a Deliverer (a log, or a WeCom/DingTalk group robot),
-// and marked sent, or retried later with an exponential backoff.
+// and marked sent, or retried later with an exponential backoff. It owns
+// the delivery and its timing; the outbox's SQL is the store's (OutboxTx).
 //
 // Delivery is at least once: a row whose delivery succeeded but whose
 // transaction could not commit is delivered again.
@@ -20,9 +21,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.uber.org/zap"
+
+	"zhucun/store"
 )
 
 // Deliverer sends one notification text to one recipient.
@@ -199,39 +201,18 @@ func (s *Sender) SendOnce(ctx context.Context) (sent int, err error) {
 	return sent, err
 }
 
-type outboxRow struct {
-	id        int64
-	recipient string
-	text      string
-	attempts  int
-}
-
 func (s *Sender) sendOnce(ctx context.Context) (sent, picked int, err error) {
 	if s.Pool == nil || s.Deliverer == nil {
 		return 0, 0, errors.New("notify: Sender needs a Pool and a Deliverer")
 	}
-	tx, err := s.Pool.Begin(ctx)
+	tx, err := store.New(s.Pool).BeginOutbox(ctx)
 	if err != nil {
 		return 0, 0, fmt.Errorf("notify: begin: %w", err)
 	}
 	// Rolled back unless committed; a no-op after Commit.
 	defer tx.Rollback(context.WithoutCancel(ctx))
 
-	rows, err := tx.Query(ctx, `
-		SELECT id, recipient, text, attempts
-		  FROM outbox
-		 WHERE sent_at IS NULL AND next_try_at <= now()
-		 ORDER BY id
-		 LIMIT $1
-		   FOR UPDATE SKIP LOCKED`, s.batch())
-	if err != nil {
-		return 0, 0, fmt.Errorf("notify: select outbox: %w", err)
-	}
-	due, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (outboxRow, error) {
-		var o outboxRow
-		err := r.Scan(&o.id, &o.recipient, &o.text, &o.attempts)
-		return o, err
-	})
+	due, err := tx.Due(ctx, s.batch())
 	if err != nil {
 		return 0, 0, fmt.Errorf("notify: select outbox: %w", err)
 	}
@@ -249,23 +230,18 @@ func (s *Sender) sendOnce(ctx context.Context) (sent, picked int, err error) {
 		picked++
 		derr := s.deliver(ctx, o)
 		if derr == nil {
-			if _, err := tx.Exec(dbctx, `UPDATE outbox SET sent_at = now() WHERE id = $1`, o.id); err != nil {
+			if err := tx.MarkSent(dbctx, o.ID); err != nil {
 				return 0, picked, fmt.Errorf("notify: mark sent: %w", err)
 			}
 			sent++
 			continue
 		}
-		attempts := o.attempts + 1
+		attempts := o.Attempts + 1
 		wait := Backoff(attempts)
 		log.Warn("notify: delivery failed",
-			zap.Int64("outbox_id", o.id), zap.String("recipient", o.recipient),
+			zap.Int64("outbox_id", o.ID), zap.String("recipient", o.Recipient),
 			zap.Int("attempts", attempts), zap.Duration("retry_in", wait), zap.Error(derr))
-		if _, err := tx.Exec(dbctx, `
-			UPDATE outbox
-			   SET attempts = $2, last_error = $3,
-			       next_try_at = now() + $4 * interval '1 second'
-			 WHERE id = $1`,
-			o.id, attempts, cleanError(derr), wait.Seconds()); err != nil {
+		if err := tx.MarkFailed(dbctx, o.ID, attempts, cleanError(derr), wait); err != nil {
 			return 0, picked, fmt.Errorf("notify: record failure: %w", err)
 		}
 	}
@@ -277,13 +253,13 @@ func (s *Sender) sendOnce(ctx context.Context) (sent, picked int, err error) {
 
 // deliver calls the Deliverer, turning a panic into an error so that one
 // bad row cannot take the sender down.
-func (s *Sender) deliver(ctx context.Context, o outboxRow) (err error) {
+func (s *Sender) deliver(ctx context.Context, o store.OutboxRow) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("notify: deliverer panicked: %v", p)
 		}
 	}()
-	return s.Deliverer.Deliver(ctx, o.recipient, o.text)
+	return s.Deliverer.Deliver(ctx, o.Recipient, o.Text)
 }
 
 func (s *Sender) batch() int {

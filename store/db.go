@@ -1,5 +1,9 @@
-// Package store is the SQL of zhucun: the organisation, accounts, policies
-// and the read model's queries, over one pgx pool.
+// Package store is the SQL of zhucun: every statement zhucun sends to its
+// own database lives here, over one pgx pool — the organisation, accounts,
+// policies, the read model's writes (RecordSnapshot) and queries, the
+// notification outbox, the demo and bench data loaders, and creating and
+// dropping databases. Other packages call its methods; none writes SQL,
+// so no table is written from two places.
 package store
 
 import (
@@ -84,7 +88,7 @@ func EnsureDatabase(ctx context.Context, databaseURL string) error {
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
 	defer aconn.Close(ctx)
-	_, err = aconn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	err = CreateDatabase(ctx, aconn, name)
 	if err != nil && !strings.Contains(err.Error(), "already exists") {
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
@@ -127,9 +131,22 @@ func DropDatabases(ctx context.Context, databaseURL string, suffixes ...string) 
 	}
 	defer c.Close(ctx)
 	for _, s := range suffixes {
-		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name + s}.Sanitize()+" WITH (FORCE)"); err != nil {
+		if err := DropDatabase(ctx, c, name+s); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// CreateDatabase creates the database name on the server conn is connected to.
+func CreateDatabase(ctx context.Context, conn *pgx.Conn, name string) error {
+	_, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	return err
+}
+
+// DropDatabase drops the database name, if it exists, on the server conn is
+// connected to, ending any session still on it.
+func DropDatabase(ctx context.Context, conn *pgx.Conn, name string) error {
+	_, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	return err
 }

@@ -181,7 +181,7 @@ func (c *core) fire(ctx workflow.Context, subject string) bool {
 		case AlarmRemind:
 			s.Reminders++
 			c.event(ctx, system, "reminded", s.Name, "")
-			c.notify(s.WaitingOn, "提醒：「"+subject+"」等待您处理（"+stepTitle(s.Name)+"）")
+			c.notify(s.WaitingOn, "提醒：「"+subject+"」等待您处理（"+StepTitle(s.Name)+"）")
 			if a.Every > 0 {
 				a.At = a.At.Add(a.Every)
 				keep = append(keep, a)
@@ -192,12 +192,12 @@ func (c *core) fire(ctx workflow.Context, subject string) bool {
 				s.EscalatedTo = &to
 				c.watchers = appendParty(c.watchers, to)
 				c.event(ctx, system, "escalated", s.Name, "")
-				c.notify([]Party{to}, "督办：「"+subject+"」"+stepTitle(s.Name)+"已超过时限未处理")
+				c.notify([]Party{to}, "督办：「"+subject+"」"+StepTitle(s.Name)+"已超过时限未处理")
 			}
 		case AlarmOverdue:
 			s.Overdue = true
 			c.event(ctx, system, "overdue", s.Name, "")
-			c.notify(s.WaitingOn, "逾期：「"+subject+"」"+stepTitle(s.Name)+"已逾期")
+			c.notify(s.WaitingOn, "逾期：「"+subject+"」"+StepTitle(s.Name)+"已逾期")
 		}
 	}
 	c.alarms = keep
@@ -306,24 +306,6 @@ func hasParty(list []Party, p Party) bool {
 		}
 	}
 	return false
-}
-
-var stepTitles = map[string]string{
-	StepApproval:          "审批",
-	StepExtensionApproval: "续假审批",
-	StepFiling:            "备案",
-	StepReturn:            "销假",
-	StepExplanation:       "情况说明",
-	StepSignature:         "单位负责人签字",
-	StepSubmission:        "月度汇总报送",
-	StepReport:            "台账上报",
-}
-
-func stepTitle(name string) string {
-	if t, ok := stepTitles[name]; ok {
-		return t
-	}
-	return name
 }
 
 // cst is China Standard Time; China keeps no daylight saving, so a fixed

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -295,10 +296,31 @@ func (h *recording) checkRecorded(kind, workflowID string) {
 		if s.Kind != kind || (workflowID != "" && s.WorkflowID != workflowID) {
 			h.t.Errorf("snapshot %d header: kind %q workflow %q", i, s.Kind, s.WorkflowID)
 		}
+		h.checkDescribed(i, s)
 	}
 	for i, e := range h.events() {
 		if e.Seq != i+1 {
 			h.t.Errorf("event %d (%s) has seq %d", i, e.Action, e.Seq)
+		}
+	}
+}
+
+// checkDescribed asserts that the kind's description (workflows.Kinds)
+// names the status and every step the workflow recorded, so the lists
+// there cannot fall behind the workflows.
+func (h *recording) checkDescribed(i int, s workflows.Snapshot) {
+	h.t.Helper()
+	k, ok := workflows.KindByName(s.Kind)
+	if !ok {
+		h.t.Errorf("snapshot %d: kind %q is not in workflows.Kinds()", i, s.Kind)
+		return
+	}
+	if !slices.Contains(k.Statuses, s.Status) {
+		h.t.Errorf("snapshot %d: status %q is not among kind %s's statuses %v", i, s.Status, k.Name, k.Statuses)
+	}
+	for _, st := range s.Steps {
+		if !slices.ContainsFunc(k.Steps, func(d workflows.StepSpec) bool { return d.Name == st.Name }) {
+			h.t.Errorf("snapshot %d: step %q is not among kind %s's steps", i, st.Name, k.Name)
 		}
 	}
 }

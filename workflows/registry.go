@@ -2,10 +2,9 @@ package workflows
 
 // All lists every workflow function, for the worker and the replay test.
 func All() []any {
-	return []any{
-		LeaveWorkflow,
-		AbsenceWorkflow,
-		ReportWorkflow,
-		RosterChangeWorkflow,
+	var all []any
+	for _, k := range Kinds() {
+		all = append(all, k.Workflow)
 	}
+	return all
 }

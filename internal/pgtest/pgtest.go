@@ -39,7 +39,7 @@ func Create(prefix string) (string, func(), error) {
 		return "", nil, fmt.Errorf("PostgreSQL is not reachable (%v): run scripts/ensure-postgres.sh", err)
 	}
 	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+	if err := store.CreateDatabase(ctx, admin, name); err != nil {
 		return "", nil, fmt.Errorf("create test database: %w", err)
 	}
 	drop := func() {
@@ -48,7 +48,7 @@ func Create(prefix string) (string, func(), error) {
 			return
 		}
 		defer c.Close(context.Background())
-		c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		store.DropDatabase(context.Background(), c, name)
 	}
 	u, err := url.Parse(base)
 	if err != nil {
