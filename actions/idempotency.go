@@ -11,7 +11,6 @@ import (
 
 	"zhucun/errs"
 	"zhucun/store"
-	"zhucun/workflows"
 )
 
 // MaxIdempotencyKey is the longest Idempotency-Key accepted.
@@ -170,20 +169,16 @@ func (a *Actions) SweepUnstarted(ctx context.Context, interval, grace time.Durat
 // recovery after a crash, not deadline keeping: a healthy server leaves
 // nothing for it to find. It returns how many it looked at.
 func (a *Actions) SweepUnstartedOnce(ctx context.Context, grace time.Duration) int {
-	release := map[string]func(context.Context, string) error{
-		workflows.KindLeave: a.store.ReleaseLeave,
-	}
 	found, err := a.store.ProvisionalBefore(ctx, time.Now().Add(-grace), 100)
 	if err != nil && ctx.Err() == nil {
 		a.log.Warn("sweep of unstarted processes", zap.Error(err))
 	}
 	for _, u := range found {
-		rel, ok := release[u.Kind]
-		if !ok {
+		if !store.Releasable(u.Kind) {
 			a.log.Error("provisional process of a kind that cannot be released", zap.String("id", u.ID), zap.String("kind", u.Kind))
 			continue
 		}
-		a.releaseIfUnstarted(ctx, u.WorkflowID, func(ctx context.Context) error { return rel(ctx, u.ID) })
+		a.releaseIfUnstarted(ctx, u.WorkflowID, func(ctx context.Context) error { return a.store.Release(ctx, u.Kind, u.ID) })
 	}
 	return len(found)
 }

@@ -57,12 +57,9 @@ func ProcessFilter(q Query) (store.ProcessFilter, error) {
 	f := store.ProcessFilter{Kind: q.Get("kind"), Status: q.Get("status"), CountyID: q.Get("county"),
 		UnitID: q.Get("unit"), WaitingOn: q.Get("waiting_on"), Cursor: q.Get("cursor"), MemberID: q.Get("member_id")}
 	bad := errs.Fields{}
-	names := kindNamesMERGE()
+	names := workflows.KindNames()
 	sort.Strings(names)
-	known := false
-	for _, n := range names {
-		known = known || n == f.Kind
-	}
+	_, known := workflows.KindByName(f.Kind)
 	bad.Check(f.Kind == "" || known, "kind", errs.MsgOneOf, strings.Join(names, ", "))
 	if v := q.Get("overdue"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -157,8 +154,4 @@ func (a *Actions) Timeline(ctx context.Context, u User, id string) (List[store.T
 	}
 	events, err := a.store.Timeline(ctx, p.ID)
 	return List[store.TimelineEvent]{Items: events}, err
-}
-
-func kindNamesMERGE() []string {
-	return []string{workflows.KindLeave, workflows.KindAbsence, workflows.KindAbsenceReport, workflows.KindRosterChange}
 }

@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
-	"zhucun/activities"
 	"zhucun/errs"
 	"zhucun/workflows"
 )
@@ -48,7 +47,7 @@ func (a *Actions) startWith(ctx context.Context, opts client.StartWorkflowOption
 // remove, and a failed write only delays the read until that first record.
 func (a *Actions) startOpening(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, opening workflows.Snapshot) error {
 	recorded := make(chan error, 1)
-	go func() { recorded <- activities.Record(ctx, a.pool, workflows.Provisional(opening)) }()
+	go func() { recorded <- a.store.RecordSnapshot(ctx, workflows.Provisional(opening)) }()
 	opts.TaskQueue = workflows.TaskQueue
 	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
 	_, err := a.tc.ExecuteWorkflow(ctx, opts, wf, in)

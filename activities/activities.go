@@ -39,11 +39,5 @@ func (a *Activities) Register(w worker.Registry) {
 // waiting index, new timeline events, outbox notices and its kind's side
 // tables (store.RecordSnapshot).
 func (a *Activities) RecordProcess(ctx context.Context, s workflows.Snapshot) error {
-	return Record(ctx, a.Pool, s)
-}
-
-// Record writes one snapshot with store.RecordSnapshot. It stays here for
-// the server, which writes a process's opening snapshot itself.
-func Record(ctx context.Context, pool *pgxpool.Pool, s workflows.Snapshot) error {
-	return store.New(pool).RecordSnapshot(ctx, s)
+	return store.New(a.Pool).RecordSnapshot(ctx, s)
 }

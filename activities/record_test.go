@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"zhucun/activities"
 	"zhucun/internal/pgtest"
 	"zhucun/policy"
+	"zhucun/store"
 	"zhucun/workflows"
 )
 
@@ -41,7 +41,7 @@ func TestRecordKeepsTheNewestSnapshot(t *testing.T) {
 	v2.Detail = leave
 
 	for i, s := range []workflows.Snapshot{v1, v2, v1, workflows.Provisional(v1)} {
-		if err := activities.Record(ctx, pool, s); err != nil {
+		if err := store.New(pool).RecordSnapshot(ctx, s); err != nil {
 			t.Fatalf("record %d (version %d): %v", i, s.Version, err)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"zhucun/activities"
 	"zhucun/policy"
 	"zhucun/server"
 	"zhucun/store"
@@ -43,7 +42,7 @@ func TestSweepReleasesUnstartedLeave(t *testing.T) {
 	if _, err := st.ReserveLeave(ctx, store.LeaveReservation{ProcessID: id, MemberID: "m10", Start: from, End: to}); err != nil {
 		t.Fatal(err)
 	}
-	if err := activities.Record(ctx, H.Pool, workflows.Provisional(opening)); err != nil {
+	if err := store.New(H.Pool).RecordSnapshot(ctx, workflows.Provisional(opening)); err != nil {
 		t.Fatal(err)
 	}
 	member := H.Login(t, "m10")
