@@ -12,6 +12,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -110,11 +112,51 @@ func (h *Harness) Anonymous() *Client { return &Client{} }
 // Do sends a request; body is JSON-encoded unless it is nil or []byte.
 func (c *Client) Do(t testing.TB, method, path string, body any) (int, []byte) {
 	t.Helper()
-	status, _, out, err := request(http.DefaultClient, H.URL, method, path, c.Token, body)
+	status, hdr, out, err := request(http.DefaultClient, H.URL, method, path, c.Token, body)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
+	checkAnswerShape(t, method+" "+path, hdr, out)
 	return status, out
+}
+
+// instant is an RFC 3339 instant as JSON carries it.
+var instant = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
+
+// checkAnswerShape holds every JSON answer of every test to one format:
+// it ends with a newline, and every instant in it is China time (+08:00),
+// whichever resource and field it is.
+func checkAnswerShape(t testing.TB, what string, hdr http.Header, out []byte) {
+	t.Helper()
+	if !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") || len(out) == 0 {
+		return
+	}
+	if out[len(out)-1] != '\n' {
+		t.Errorf("%s: the answer does not end with a newline", what)
+	}
+	var v any
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Errorf("%s: not JSON: %v", what, err)
+		return
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				walk(path+"."+k, e)
+			}
+		case []any:
+			for i, e := range x {
+				walk(fmt.Sprintf("%s[%d]", path, i), e)
+			}
+		case string:
+			if instant.MatchString(x) && !strings.HasSuffix(x, "+08:00") {
+				t.Errorf("%s: %s = %q is not China time (+08:00)", what, path, x)
+			}
+		}
+	}
+	walk("", v)
 }
 
 // request is every e2e test's one HTTP call: to base+path, with the token

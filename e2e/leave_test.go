@@ -16,7 +16,7 @@ func day(offset int) string {
 func inboxHas(t *testing.T, user, id, step string) bool {
 	t.Helper()
 	for _, it := range items(t, H.Login(t, user).JSON(t, "GET", "/api/v1/inbox", nil, 200)) {
-		if it["id"] == id && (step == "" || it["waiting_step"] == step) {
+		if it["id"] == id && (step == "" || it["step"] == step) {
 			return true
 		}
 	}

@@ -103,6 +103,7 @@ func scanPolicy(row pgx.Row) (policy.Policy, error) {
 	if err := row.Scan(&p.Scope, &p.Version, &body, &p.CreatedAt, &p.CreatedBy); err != nil {
 		return p, err
 	}
+	p.CreatedAt = p.CreatedAt.In(policy.China)
 	// Start from the defaults so a version written before a rule existed
 	// still reads with a sensible value for it.
 	p.Rules = policy.Default()

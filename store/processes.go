@@ -236,14 +236,16 @@ func listQuery(sc Scope, f ProcessFilter) (string, []any, int, error) {
 }
 
 // InboxItem is a process waiting on the caller, with the step it waits at.
+// Its Step is the step that waits on the party (a process may wait on
+// others at other steps); Escalated marks an item that reached the party
+// because the one it waits on stayed silent (督办).
 type InboxItem struct {
 	Process
-	WaitingStep string `json:"waiting_step"`
-	Escalated   bool   `json:"escalated"`
+	Escalated bool `json:"escalated"`
 }
 
 const sqlInbox = `SELECT p.id, p.kind, p.subject, COALESCE(p.member_id,''), p.county_id, COALESCE(p.township_id,''),
-		COALESCE(p.unit_id,''), p.status, p.step, p.waiting_on, p.due_at, p.overdue, p.opened_at, p.closed_at, w.step, w.escalated
+		COALESCE(p.unit_id,''), p.status, w.step, p.waiting_on, p.due_at, p.overdue, p.opened_at, p.closed_at, w.escalated
 		FROM process_waiting w JOIN processes p ON p.id = w.process_id
 		WHERE w.party = $1
 		ORDER BY w.due_at ASC NULLS LAST LIMIT $2`
@@ -265,7 +267,7 @@ func (s *Store) Inbox(ctx context.Context, party string, limit int) ([]InboxItem
 		p := &it.Process
 		if err := rows.Scan(&p.ID, &p.Kind, &p.Subject, &p.MemberID, &p.CountyID, &p.TownshipID, &p.UnitID,
 			&p.Status, &p.Step, &p.WaitingOn, &p.DueAt, &p.Overdue, &p.OpenedAt, &p.ClosedAt,
-			&it.WaitingStep, &it.Escalated); err != nil {
+			&it.Escalated); err != nil {
 			return nil, err
 		}
 		p.inChina()

@@ -57,6 +57,9 @@ func (s *Store) MemberRecord(ctx context.Context, memberID string, year int) (Me
 			return rec, err
 		}
 		a.FoundAt = a.FoundAt.In(policy.China)
+		if a.SignedAt != nil {
+			*a.SignedAt = a.SignedAt.In(policy.China)
+		}
 		rec.Absences = append(rec.Absences, a)
 		rec.Tally["absences"]++
 		switch {
