@@ -25,18 +25,24 @@ func checkText(f errs.Fields, name, v string, required bool) {
 
 // parseDates checks a start/end pair and returns them as China days.
 func parseDates(f errs.Fields, startS, endS string) (start, end time.Time) {
-	var err error
-	if start, err = policy.ParseDate(startS); err != nil {
-		f.Check(false, "start_date", errs.MsgDate)
-	}
-	if end, err = policy.ParseDate(endS); err != nil {
-		f.Check(false, "end_date", errs.MsgDate)
-	}
-	if len(f) == 0 {
+	start, serr := policy.ParseDate(startS)
+	end, eerr := policy.ParseDate(endS)
+	f.Check(serr == nil, "start_date", errs.MsgDate)
+	f.Check(eerr == nil, "end_date", errs.MsgDate)
+	if serr == nil && eerr == nil {
 		f.Check(!end.Before(start), "end_date", errs.MsgEndBeforeStart)
 	}
 	return start, end
 }
+
+// Ref names the process a step is for; it comes from the URL (or the
+// page's form), never from the JSON body.
+type Ref struct {
+	ID string `json:"-"`
+}
+
+// SetID sets the process the request is about.
+func (r *Ref) SetID(id string) { r.ID = id }
 
 // LoginRequest is POST /login.
 type LoginRequest struct {
@@ -77,7 +83,7 @@ func (req LeaveRequest) Check() (start, end time.Time, err error) {
 // DecisionRequest is a yes or no on a step: approve/refuse a leave,
 // sign/return an explanation.
 type DecisionRequest struct {
-	ID       string `json:"-"`
+	Ref
 	Decision string `json:"decision"`
 	Comment  string `json:"comment"`
 }
@@ -93,7 +99,7 @@ func (req DecisionRequest) Check(yes, no string) error {
 // CommentRequest is a step with an optional comment: a filing, a
 // withdrawal, a report.
 type CommentRequest struct {
-	ID      string `json:"-"`
+	Ref
 	Comment string `json:"comment"`
 }
 
@@ -106,7 +112,7 @@ func (req CommentRequest) Check() error {
 
 // ExtensionRequest is a leave's extension (续假).
 type ExtensionRequest struct {
-	ID      string `json:"-"`
+	Ref
 	EndDate string `json:"end_date"`
 	Reason  string `json:"reason"`
 }
@@ -125,7 +131,7 @@ func (req ExtensionRequest) Check(startDate, endDate string) (start, end time.Ti
 
 // ReturnRequest is a report back from leave (销假).
 type ReturnRequest struct {
-	ID         string `json:"-"`
+	Ref
 	ReturnedOn string `json:"returned_on"`
 }
 
@@ -156,7 +162,7 @@ func (req ReturnRequest) Check(startDate, endDate string, now time.Time) (start,
 
 // ExplanationRequest is a member's explanation (情况说明).
 type ExplanationRequest struct {
-	ID   string `json:"-"`
+	Ref
 	Text string `json:"text"`
 }
 
@@ -169,7 +175,7 @@ func (req ExplanationRequest) Check() error {
 
 // CloseRequest closes an absence unresolved.
 type CloseRequest struct {
-	ID     string `json:"-"`
+	Ref
 	Reason string `json:"reason"`
 }
 

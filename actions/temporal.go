@@ -1,5 +1,27 @@
 package actions
 
+// How actions reach Temporal: starting a process, and carrying a person's
+// step into it.
+//
+// Two ways to start, and why both are needed. Every creating action goes
+// through create (idempotency.go): the same Idempotency-Key check, the
+// same reservation, the same release when a start fails. What differs is
+// what the caller waits for:
+//
+//   - startOpening (leave): a plain start, while the server writes the
+//     process's opening itself as a provisional snapshot. The opening is a
+//     pure function shared with the workflow (workflows.LeaveOpening), so
+//     the answer costs one Temporal round trip. Leave is what members
+//     submit all day; the price is a sweep (SweepUnstarted) for openings
+//     whose workflow never started, and a store release per kind.
+//   - startWith (absence, roster change, monthly report): update-with-start,
+//     answered when the workflow's first record is in the read model. The
+//     report needs it: submitting is the update that may start it. Absences
+//     and roster changes are recorded by a few office clerks a day, and
+//     an absence's workflow enters it in its month's report at once: the
+//     few milliseconds saved would not pay for their own sweep and
+//     releases.
+
 import (
 	"context"
 	"errors"

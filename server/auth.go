@@ -109,26 +109,22 @@ func (s *Server) loginHandler() http.HandlerFunc {
 	limiter := httprate.NewRateLimiter(perUser, time.Minute, httprate.WithLimitCounter(counter),
 		httprate.WithResponseHeaders(httprate.ResponseHeaders{RetryAfter: "Retry-After"}),
 		httprate.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {})) // counted as limited
-	return func(w http.ResponseWriter, r *http.Request) {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		var req actions.LoginRequest
 		if err := decodeValid(r, &req); err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
-		key := "user:" + req.Username
-		window := time.Now().UTC().Truncate(time.Minute)
+		key, window := "user:"+req.Username, time.Now().UTC().Truncate(time.Minute)
 		if limiter.OnLimit(w, r, key) {
-			s.tooManyLogins(w, r)
-			return
+			return errs.New(errs.RateLimited, errs.MsgTooManyLogins)
 		}
 		session, err := s.act.Login(r.Context(), req)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		_ = counter.IncrementBy(key, window, -1) // a success gives its attempt back
-		writeJSON(w, http.StatusOK, session)
-	}
+		return writeJSON(w, http.StatusOK, session)
+	})
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

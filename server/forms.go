@@ -24,24 +24,6 @@ func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) error {
 	return created(w, c, err)
 }
 
-func (s *Server) extendLeave(w http.ResponseWriter, r *http.Request) error {
-	var req actions.ExtensionRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	req.ID = chi.URLParam(r, "id")
-	return answer[any](w)(s.act.ExtendLeave(r.Context(), userOf(r), req))
-}
-
-func (s *Server) returnLeave(w http.ResponseWriter, r *http.Request) error {
-	var req actions.ReturnRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	req.ID = chi.URLParam(r, "id")
-	return answer[any](w)(s.act.ReturnLeave(r.Context(), userOf(r), req))
-}
-
 func (s *Server) recordAbsence(w http.ResponseWriter, r *http.Request) error {
 	var req actions.AbsenceRequest
 	if err := decode(r, &req); err != nil {
@@ -50,24 +32,6 @@ func (s *Server) recordAbsence(w http.ResponseWriter, r *http.Request) error {
 	req.IdempotencyKey = r.Header.Get("Idempotency-Key")
 	c, err := s.act.RecordAbsence(r.Context(), userOf(r), req)
 	return created(w, c, err)
-}
-
-func (s *Server) explainAbsence(w http.ResponseWriter, r *http.Request) error {
-	var req actions.ExplanationRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	req.ID = chi.URLParam(r, "id")
-	return answer[any](w)(s.act.ExplainAbsence(r.Context(), userOf(r), req))
-}
-
-func (s *Server) closeAbsence(w http.ResponseWriter, r *http.Request) error {
-	var req actions.CloseRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	req.ID = chi.URLParam(r, "id")
-	return answer[any](w)(s.act.CloseAbsence(r.Context(), userOf(r), req))
 }
 
 func (s *Server) absenceReport(w http.ResponseWriter, r *http.Request) error {

@@ -15,32 +15,32 @@ import (
 
 func (s *Server) leaveRoutes(r chi.Router) {
 	r.Post("/leaves", s.handle(s.submitLeave))
-	r.Get("/leaves", s.handle(list(s, s.act.ListLeaves)))
-	r.Get("/leaves/{id}", s.handle(get(s, s.act.GetLeave)))
-	r.Post("/leaves/{id}/decision", s.handle(decision(s, s.act.DecideLeave)))
-	r.Post("/leaves/{id}/filing", s.handle(comment(s, s.act.FileLeave)))
-	r.Post("/leaves/{id}/withdraw", s.handle(comment(s, s.act.WithdrawLeave)))
-	r.Post("/leaves/{id}/extension", s.handle(s.extendLeave))
-	r.Post("/leaves/{id}/return", s.handle(s.returnLeave))
+	r.Get("/leaves", s.handle(list(s.act.ListLeaves)))
+	r.Get("/leaves/{id}", s.handle(get(s.act.GetLeave)))
+	r.Post("/leaves/{id}/decision", s.handle(step(s.act.DecideLeave)))
+	r.Post("/leaves/{id}/filing", s.handle(comment(s.act.FileLeave)))
+	r.Post("/leaves/{id}/withdraw", s.handle(comment(s.act.WithdrawLeave)))
+	r.Post("/leaves/{id}/extension", s.handle(step(s.act.ExtendLeave)))
+	r.Post("/leaves/{id}/return", s.handle(step(s.act.ReturnLeave)))
 }
 
 func (s *Server) absenceRoutes(r chi.Router) {
 	r.Post("/absences", s.handle(s.recordAbsence))
-	r.Get("/absences", s.handle(list(s, s.act.ListAbsences)))
-	r.Get("/absences/{id}", s.handle(get(s, s.act.GetAbsence)))
-	r.Post("/absences/{id}/explanation", s.handle(s.explainAbsence))
-	r.Post("/absences/{id}/signature", s.handle(decision(s, s.act.SignAbsence)))
-	r.Post("/absences/{id}/close", s.handle(s.closeAbsence))
+	r.Get("/absences", s.handle(list(s.act.ListAbsences)))
+	r.Get("/absences/{id}", s.handle(get(s.act.GetAbsence)))
+	r.Post("/absences/{id}/explanation", s.handle(step(s.act.ExplainAbsence)))
+	r.Post("/absences/{id}/signature", s.handle(step(s.act.SignAbsence)))
+	r.Post("/absences/{id}/close", s.handle(step(s.act.CloseAbsence)))
 	r.Get("/reports/absences", s.handle(s.absenceReport))
 	r.Post("/reports/absences/{county}/{month}/submit", s.handle(s.submitAbsenceReport))
 }
 
 func (s *Server) rosterRoutes(r chi.Router) {
 	r.Post("/roster-changes", s.handle(s.recordRosterChange))
-	r.Get("/roster-changes", s.handle(list(s, s.act.ListRosterChanges)))
-	r.Get("/roster-changes/{id}", s.handle(get(s, s.act.GetRosterChange)))
-	r.Post("/roster-changes/{id}/filing", s.handle(comment(s, s.act.FileRosterChange)))
-	r.Post("/roster-changes/{id}/report", s.handle(comment(s, s.act.ReportRosterChange)))
+	r.Get("/roster-changes", s.handle(list(s.act.ListRosterChanges)))
+	r.Get("/roster-changes/{id}", s.handle(get(s.act.GetRosterChange)))
+	r.Post("/roster-changes/{id}/filing", s.handle(comment(s.act.FileRosterChange)))
+	r.Post("/roster-changes/{id}/report", s.handle(comment(s.act.ReportRosterChange)))
 	r.Get("/teams/{id}/roster", s.handle(s.teamRoster))
 	r.Get("/ledger", s.handle(s.ledger))
 }
@@ -53,14 +53,14 @@ func (s *Server) policyRoutes(r chi.Router) {
 
 func (s *Server) readRoutes(r chi.Router) {
 	r.Get("/me", s.handle(s.me))
-	r.Get("/inbox", s.handle(list(s, s.act.Inbox)))
-	r.Get("/processes", s.handle(list(s, s.act.ListProcesses)))
-	r.Get("/processes/{id}/timeline", s.handle(get(s, s.act.Timeline)))
+	r.Get("/inbox", s.handle(list(s.act.Inbox)))
+	r.Get("/processes", s.handle(list(s.act.ListProcesses)))
+	r.Get("/processes/{id}/timeline", s.handle(get(s.act.Timeline)))
 	r.Get("/members/{id}/record", s.handle(s.memberRecord))
 }
 
 // get is a read of one resource by its {id}.
-func get[T any](s *Server, act func(ctx context.Context, u actions.User, id string) (T, error)) handler {
+func get[T any](act func(ctx context.Context, u actions.User, id string) (T, error)) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		v, err := act(r.Context(), userOf(r), chi.URLParam(r, "id"))
 		if err != nil {
@@ -71,7 +71,7 @@ func get[T any](s *Server, act func(ctx context.Context, u actions.User, id stri
 }
 
 // list is a read filtered by the URL's query.
-func list[T any](s *Server, act func(ctx context.Context, u actions.User, q actions.Query) (T, error)) handler {
+func list[T any](act func(ctx context.Context, u actions.User, q actions.Query) (T, error)) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		v, err := act(r.Context(), userOf(r), r.URL.Query())
 		if err != nil {
@@ -81,26 +81,33 @@ func list[T any](s *Server, act func(ctx context.Context, u actions.User, q acti
 	}
 }
 
-// decision is a yes or no on a process's step.
-func decision[T any](s *Server, act func(ctx context.Context, u actions.User, req actions.DecisionRequest) (T, error)) handler {
+// identified is a request that names its process by the path's {id}.
+type identified[R any] interface {
+	*R
+	SetID(id string)
+}
+
+// step is a person's step on a process: the JSON body decoded into R, the
+// process named by the path's {id}.
+func step[R any, P identified[R], T any](act func(ctx context.Context, u actions.User, req R) (T, error)) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var req actions.DecisionRequest
+		var req R
 		if err := decode(r, &req); err != nil {
 			return err
 		}
-		req.ID = chi.URLParam(r, "id")
+		P(&req).SetID(chi.URLParam(r, "id"))
 		return answer[T](w)(act(r.Context(), userOf(r), req))
 	}
 }
 
 // comment is a step whose body, if any, is {"comment"}.
-func comment[T any](s *Server, act func(ctx context.Context, u actions.User, req actions.CommentRequest) (T, error)) handler {
+func comment[T any](act func(ctx context.Context, u actions.User, req actions.CommentRequest) (T, error)) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		c, err := optionalComment(r)
 		if err != nil {
 			return err
 		}
-		req := actions.CommentRequest{ID: chi.URLParam(r, "id"), Comment: c}
+		req := actions.CommentRequest{Ref: actions.Ref{ID: chi.URLParam(r, "id")}, Comment: c}
 		return answer[T](w)(act(r.Context(), userOf(r), req))
 	}
 }
