@@ -109,10 +109,17 @@ const (
 	MsgUnknownCounty  Msg = "field.unknown_county"
 
 	// Accounts.
-	MsgNoToken        Msg = "auth.no_token"
-	MsgBadToken       Msg = "auth.bad_token"
-	MsgBadCredentials Msg = "auth.bad_credentials"
-	MsgTooManyLogins  Msg = "auth.too_many_logins"
+	MsgNoToken          Msg = "auth.no_token"
+	MsgBadToken         Msg = "auth.bad_token"
+	MsgBadCredentials   Msg = "auth.bad_credentials"
+	MsgTooManyLogins    Msg = "auth.too_many_logins"
+	MsgSessionEnded     Msg = "auth.session_ended"
+	MsgPasswordShort    Msg = "password.short"
+	MsgPasswordUsername Msg = "password.username"
+	MsgPasswordCommon   Msg = "password.common"
+	MsgPasswordRepeat   Msg = "password.repeat"
+	MsgPasswordWrong    Msg = "password.wrong"
+	MsgCrossSite        Msg = "auth.cross_site"
 
 	// Leave (article 16).
 	MsgLeaveMembersOnly      Msg = "leave.members_only"
@@ -278,10 +285,17 @@ var catalogue = map[Msg]string{
 	MsgUnknownTeam:    "没有这个工作队",
 	MsgUnknownCounty:  "没有这个县（区）",
 
-	MsgNoToken:        "请先登录（缺少登录令牌；POST /api/v1/login）",
-	MsgBadToken:       "登录已失效（令牌未知、过期或已注销），请重新登录",
-	MsgBadCredentials: "用户名或密码错误",
-	MsgTooManyLogins:  "登录尝试过多，请一分钟后再试",
+	MsgNoToken:          "请先登录（缺少登录令牌；POST /api/v1/login）",
+	MsgBadToken:         "登录已失效（令牌未知、过期或已注销），请重新登录",
+	MsgBadCredentials:   "用户名或密码错误",
+	MsgTooManyLogins:    "登录尝试过多，请一分钟后再试",
+	MsgSessionEnded:     "登录已过期，请重新登录",
+	MsgPasswordShort:    "至少 8 个字符",
+	MsgPasswordUsername: "不能与用户名相同",
+	MsgPasswordCommon:   "这个密码太常见，请换一个",
+	MsgPasswordRepeat:   "两次输入的新密码不一致",
+	MsgPasswordWrong:    "当前密码不正确",
+	MsgCrossSite:        "拒绝来自其他网站的提交",
 
 	MsgLeaveMembersOnly:      "只有驻村队员可以请假",
 	MsgLeaveOverlap:          "与您另一条待批或已批准的请假日期重叠",

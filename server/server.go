@@ -18,6 +18,7 @@ import (
 
 	"zhucun/actions"
 	"zhucun/errs"
+	"zhucun/web"
 )
 
 // Config wires the server to its dependencies.
@@ -41,9 +42,10 @@ type Config struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	act *actions.Actions
-	log *zap.Logger
-	cfg Config
+	act   *actions.Actions
+	pages *web.Pages
+	log   *zap.Logger
+	cfg   Config
 }
 
 // New builds the server.
@@ -59,46 +61,62 @@ func New(cfg Config) *Server {
 	}
 	act := actions.New(actions.Config{Pool: cfg.Pool, Temporal: cfg.Temporal, Namespace: cfg.Namespace,
 		Log: cfg.Log, Now: cfg.Now, TokenTTL: cfg.TokenTTL})
-	return &Server{act: act, log: cfg.Log, cfg: cfg}
+	pages, err := web.New(act, cfg.Log)
+	if err != nil {
+		// The templates are in the binary: a template that does not parse
+		// is a bug no deployment can mend.
+		panic("zhucun pages: " + err.Error())
+	}
+	return &Server{act: act, pages: pages, log: cfg.Log, cfg: cfg}
 }
 
 // Actions are the use cases the server calls, for the other faces (the
 // pages) and the sweep.
 func (s *Server) Actions() *actions.Actions { return s.act }
 
-// Handler is the HTTP handler with every route and middleware.
+// Handler is the HTTP handler with every route and middleware: the JSON
+// API under /api/v1, the pages for people at /, and the probes.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.accessLog, s.recoverer, securityHeaders, middleware.Timeout(30*time.Second))
+	r.Use(middleware.RequestID, s.accessLog, s.recoverer, middleware.Timeout(30*time.Second))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			req.Body = http.MaxBytesReader(w, req.Body, s.cfg.MaxBodyBytes)
 			next.ServeHTTP(w, req)
 		})
 	})
-	r.Use(s.requestText)
+	r.With(securityHeaders).Get("/healthz", s.handle(func(w http.ResponseWriter, _ *http.Request) error {
+		return writeJSON(w, 200, map[string]string{"status": "ok"})
+	}))
+	r.With(securityHeaders).Get("/readyz", s.handle(s.readyz))
+	r.Route("/api/v1", s.apiRoutes)
+	if s.pages != nil {
+		r.Group(func(r chi.Router) {
+			r.Use(middleware.Compress(5))
+			s.pages.Routes(r)
+		})
+		r.NotFound(s.pages.NotFound)
+	}
+	return r
+}
+
+// apiRoutes is the JSON API: every route answers JSON, errors included.
+func (s *Server) apiRoutes(r chi.Router) {
+	r.Use(securityHeaders, s.requestText)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.fail(w, req, errs.New(errs.NotFound, errs.MsgNoRoute))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) { s.fail(w, req, errs.Generic(errs.MethodNotAllowed)) })
-	r.Get("/healthz", s.handle(func(w http.ResponseWriter, _ *http.Request) error {
-		return writeJSON(w, 200, map[string]string{"status": "ok"})
-	}))
-	r.Get("/readyz", s.handle(s.readyz))
-
-	r.Route("/api/v1", func(r chi.Router) {
-		r.With(s.loginLimitByAddress()).Post("/login", s.loginHandler())
-		r.Group(func(r chi.Router) {
-			r.Use(s.authenticate)
-			r.Post("/logout", s.handle(s.logout))
-			s.readRoutes(r)
-			s.leaveRoutes(r)
-			s.policyRoutes(r)
-			s.absenceRoutes(r)
-			s.rosterRoutes(r)
-		})
+	r.With(s.loginLimitByAddress()).Post("/login", s.loginHandler())
+	r.Group(func(r chi.Router) {
+		r.Use(s.authenticate)
+		r.Post("/logout", s.handle(s.logout))
+		s.readRoutes(r)
+		s.leaveRoutes(r)
+		s.policyRoutes(r)
+		s.absenceRoutes(r)
+		s.rosterRoutes(r)
 	})
-	return r
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
