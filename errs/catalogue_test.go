@@ -4,20 +4,40 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
 )
 
-// declaredKeys parses catalogue.go for every constant of type Msg, so a
-// key added without text cannot hide from the test.
+// declaredKeys parses every file of the package for each constant of type
+// Msg, so a key added without text cannot hide from the test. (Keys may be
+// declared in more than one file, e.g. catalogue_pages.go, each adding its
+// texts to the catalogue in an init.)
 func declaredKeys(t *testing.T) map[string]Msg {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "catalogue.go", nil, 0)
+	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := map[string]Msg{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		declaredIn(f, keys)
+	}
+	if len(keys) < 50 {
+		t.Fatalf("found only %d keys; the parser missed them", len(keys))
+	}
+	return keys
+}
+
+func declaredIn(f *ast.File, keys map[string]Msg) {
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.CONST {
@@ -34,10 +54,6 @@ func declaredKeys(t *testing.T) map[string]Msg {
 			}
 		}
 	}
-	if len(keys) < 50 {
-		t.Fatalf("found only %d keys in catalogue.go; the parser missed them", len(keys))
-	}
-	return keys
 }
 
 func hasHan(s string) bool {
