@@ -124,8 +124,9 @@ func (c *Client) Do(t testing.TB, method, path string, body any) (int, []byte) {
 var instant = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
 
 // checkAnswerShape holds every JSON answer of every test to one format:
-// it ends with a newline, and every instant in it is China time (+08:00),
-// whichever resource and field it is.
+// it ends with a newline, every instant in it is China time (+08:00),
+// whichever resource and field it is, and a finished step waits on no one,
+// whichever kind of process it belongs to.
 func checkAnswerShape(t testing.TB, what string, hdr http.Header, out []byte) {
 	t.Helper()
 	if !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") || len(out) == 0 {
@@ -143,6 +144,11 @@ func checkAnswerShape(t testing.TB, what string, hdr http.Header, out []byte) {
 	walk = func(path string, v any) {
 		switch x := v.(type) {
 		case map[string]any:
+			if done, ok := x["done_at"]; ok && done != nil {
+				if w, _ := x["waiting_on"].([]any); len(w) > 0 {
+					t.Errorf("%s: step %s is done but still waits on %v", what, path, w)
+				}
+			}
 			for k, e := range x {
 				walk(path+"."+k, e)
 			}
