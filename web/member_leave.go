@@ -121,8 +121,9 @@ type leaveView struct {
 	Notice string
 	Own    bool
 	Today  string
-	// ExtendFrom is the first day an extension may end on.
-	ExtendFrom string
+	// ExtendFrom is the first day an extension may end on; ReturnFrom the
+	// first day one may report back on (the day after the start).
+	ExtendFrom, ReturnFrom string
 }
 
 // PendingExtension is the extension waiting for approval, if any.
@@ -154,6 +155,9 @@ func (p *Pages) renderLeave(w http.ResponseWriter, r *http.Request, status int, 
 		Own: lp.Viewer.Role == policy.RoleMember && lp.Viewer.MemberID == l.MemberID}
 	if end, err := policy.ParseDate(l.EndDate); err == nil {
 		v.ExtendFrom = policy.FormatDate(policy.AddDays(end, 1))
+	}
+	if start, err := policy.ParseDate(l.StartDate); err == nil {
+		v.ReturnFrom = policy.FormatDate(policy.AddDays(start, 1))
 	}
 	title := l.MemberName + "的请假"
 	if v.Own {
