@@ -9,7 +9,7 @@ package e2e
 //
 // Members and dates no other test uses for leaves: m06 (赵楼村, 专探乡,
 // 市农业农村局) days -20..-18; m07 (赵楼村, 西平县教育局) days 150..161;
-// m12 (焦庄村, 出山镇, 西平县教育局) days 170..179; m21 (后湖村, 邵店镇)
+// m12 (焦庄村, 出山镇, 西平县教育局) days 170..179 and 190..191; m21 (后湖村, 邵店镇)
 // days -25..-23; m22 (张庄村, 黄埠镇) days 180..181; m19 (后湖村, 上蔡县
 // 卫生健康委员会) an absence found an hour ago.
 
@@ -353,7 +353,8 @@ func TestPagesMemberLeaveJoint(t *testing.T) {
 // TestPagesMemberDecidedFirst: two approvers have one leave open; the
 // county org dept refuses (a refusal needs a comment), then the county
 // bureau, on its page as it was, approves: it is told who decided what
-// and when (409), and sees the leave as it now stands.
+// and when (409), and sees the leave as it now stands. Likewise a
+// committee approving a leave its member has just withdrawn.
 func TestPagesMemberDecidedFirst(t *testing.T) {
 	leave := H.Login(t, "m12").JSON(t, "POST", "/api/v1/leaves", map[string]any{
 		"kind": "personal", "start_date": day(170), "end_date": day(179), "reason": "外出培训"}, 201)
@@ -381,6 +382,18 @@ func TestPagesMemberDecidedFirst(t *testing.T) {
 		t.Error("the refused leave still offers a decision")
 	}
 	bureau.look("member-leave-decided-first")
+
+	// The member withdraws while the committee has the leave open: its
+	// approval is refused, and it is told the leave is withdrawn.
+	short := H.Login(t, "m12").JSON(t, "POST", "/api/v1/leaves", map[string]any{
+		"kind": "personal", "start_date": day(190), "end_date": day(191), "reason": "办理证件"}, 201)["id"].(string)
+	committee := pageLogin(t, "chushan-committee", false)
+	committee.open("/leaves/" + short)
+	H.Login(t, "m12").JSON(t, "POST", "/api/v1/leaves/"+short+"/withdraw", nil, 200)
+	committee.step("form[action$='/decision'] button[value=approve]", http.StatusConflict, "已撤回")
+	if committee.has("form.m-act") {
+		t.Error("a withdrawn leave still offers a step")
+	}
 }
 
 // TestPagesMemberAbsence: the county bureau records an absence (through

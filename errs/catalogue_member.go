@@ -19,7 +19,6 @@ const (
 	MsgCheckFields          Msg = "member.check_fields"
 	MsgDecidedBy            Msg = "member.decided_by"
 	MsgDecidedByNowStatus   Msg = "member.decided_by_now"
-	MsgPreviewNeedsDates    Msg = "member.preview_needs_dates"
 	MsgLeaveCountsCalendar  Msg = "member.counts_calendar"
 	MsgLeaveCountsWorking   Msg = "member.counts_working"
 	MsgEarlierLeavesSummary Msg = "member.earlier_summary"
@@ -87,7 +86,6 @@ func init() {
 		MsgCheckFields:          "没有提交：请按标出的提示修改后再提交",
 		MsgDecidedBy:            "已由 %s 于 %s %s",
 		MsgDecidedByNowStatus:   "%s，您这次的操作没有生效。这条%s现在是“%s”，以下是它的最新情况。",
-		MsgPreviewNeedsDates:    "填好开始和结束日期后，点“预览”可先看天数和审批人",
 		MsgLeaveCountsCalendar:  "按自然日计算，含开始和结束当天",
 		MsgLeaveCountsWorking:   "按工作日计算，不含周末和法定节假日",
 		MsgEarlierLeavesSummary: "除这一条外，%d年已批准的请假 %d 次，共 %d 天",

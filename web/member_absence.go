@@ -5,6 +5,7 @@ package web
 // send-back rewrites) the explanation, the head signs or sends it back.
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -79,9 +80,8 @@ func (p *Pages) absenceStep(form string, take stepTaker) handler {
 			if form == "explanation" {
 				step = workflows.StepExplanation
 			}
-			if who := decidedNotice(ap.Absence.Steps, ap.Viewer, ap.By, step); who != "" {
-				s.notice = errs.Text(errs.MsgDecidedByNowStatus, who, "情况说明", errs.StatusName(ap.Absence.Status))
-			}
+			what := cmp.Or(decidedNotice(ap.Absence.Steps, ap.Viewer, ap.By, step), e.Message)
+			s.notice = errs.Text(errs.MsgDecidedByNowStatus, what, "情况说明", errs.StatusName(ap.Absence.Status))
 		}
 		p.renderAbsence(w, r, s.status, ap, s)
 		return nil

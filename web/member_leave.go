@@ -7,6 +7,7 @@ package web
 // that posts, calls its action and comes back with a notice.
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -203,21 +204,20 @@ func (p *Pages) leaveStep(form string, take stepTaker) handler {
 	}
 }
 
-// leaveConflict is a 409's notice on a leave: who took the decision or the
-// filing first and what, and how the leave stands now.
+// leaveConflict is a 409's notice on a decision or a filing: who took it
+// first and what (or, when nobody did, why not: the member withdrew), and
+// how the leave stands now. Other steps' refusals say it themselves.
 func leaveConflict(lp actions.LeavePage, form string, e *errs.Error) string {
 	steps := []string{workflows.StepApproval, workflows.StepExtensionApproval}
-	if form == "filing" {
+	switch form {
+	case "decision":
+	case "filing":
 		steps = []string{workflows.StepFiling}
-	}
-	if form != "decision" && form != "filing" {
+	default:
 		return e.Message
 	}
-	who := decidedNotice(lp.Leave.Steps, lp.Viewer, lp.By, steps...)
-	if who == "" {
-		return e.Message
-	}
-	return errs.Text(errs.MsgDecidedByNowStatus, who, "请假", errs.StatusName(lp.Leave.Status))
+	what := cmp.Or(decidedNotice(lp.Leave.Steps, lp.Viewer, lp.By, steps...), e.Message)
+	return errs.Text(errs.MsgDecidedByNowStatus, what, "请假", errs.StatusName(lp.Leave.Status))
 }
 
 func withdrawLeave(ctx context.Context, a *actions.Actions, u actions.User, id string, f url.Values) (errs.Msg, error) {
