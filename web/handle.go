@@ -155,7 +155,6 @@ func localPath(next string) string {
 	return next
 }
 
-
 // NotFound is the site's 404 for an address no page or route has.
 func (p *Pages) NotFound(w http.ResponseWriter, r *http.Request) {
 	p.session(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
