@@ -37,14 +37,18 @@ type ItemFacts struct {
 	TownshipName string     `json:"township_name,omitempty"`
 }
 
-// sqlFacts reads ItemFacts out of p.detail; scanFacts takes them.
-const sqlFacts = `COALESCE(p.detail->>'member_name',''), COALESCE(p.detail->>'kind',''),
-	COALESCE(p.detail->>'start_date',''), COALESCE(p.detail->>'end_date',''), COALESCE(p.detail->>'days',''),
-	COALESCE(p.detail->'extensions'->-1->>'end_date',''), COALESCE(p.detail->>'found_at',''),
-	COALESCE(p.detail->>'method',''), COALESCE(p.detail->>'change',''),
-	COALESCE(p.detail->>'replaces_member_name',''), COALESCE(p.detail->>'team_name',''),
-	COALESCE(p.detail->>'effective_on',''), COALESCE(p.detail->>'month',''),
-	COALESCE(p.detail->>'county_name',''), COALESCE(p.detail->>'township_name','')`
+// sqlFacts reads ItemFacts out of d, the columns sqlFactsFrom takes out
+// of p.detail; scanFacts takes them. jsonb_to_record reads the detail
+// once per row: an operator per field would read (and decompress) it
+// once per field, which measured twenty times slower on a page of 100.
+const sqlFacts = `COALESCE(d.member_name,''), COALESCE(d.kind,''), COALESCE(d.start_date,''), COALESCE(d.end_date,''),
+	COALESCE(d.days,''), COALESCE(d.extensions->-1->>'end_date',''), COALESCE(d.found_at,''), COALESCE(d.method,''),
+	COALESCE(d.change,''), COALESCE(d.replaces_member_name,''), COALESCE(d.team_name,''), COALESCE(d.effective_on,''),
+	COALESCE(d.month,''), COALESCE(d.county_name,''), COALESCE(d.township_name,'')`
+
+const sqlFactsFrom = ` CROSS JOIN LATERAL jsonb_to_record(p.detail) AS d(member_name text, kind text, start_date text,
+	end_date text, days text, extensions jsonb, found_at text, method text, change text, replaces_member_name text,
+	team_name text, effective_on text, month text, county_name text, township_name text)`
 
 // sqlPageProcess is processCols for a query that joins processes as p.
 const sqlPageProcess = `p.id, p.kind, p.subject, COALESCE(p.member_id,''), p.county_id, COALESCE(p.township_id,''),
@@ -160,7 +164,7 @@ func waitingQuery(f WaitingFilter) (string, []any, int, error) {
 		}
 	}
 	q := `SELECT ` + sqlPageProcess + `, w.step, w.due_at, w.escalated, ` + sqlFacts + `
-		FROM process_waiting w JOIN processes p ON p.id = w.process_id` + w.sql() +
+		FROM process_waiting w JOIN processes p ON p.id = w.process_id` + sqlFactsFrom + w.sql() +
 		fmt.Sprintf(` ORDER BY w.due_at ASC NULLS LAST, w.process_id, w.step LIMIT %d`, limit+1)
 	return q, w.args, limit, nil
 }
@@ -224,7 +228,7 @@ type DecidedItem struct {
 // (actor_id, at, process_id, seq) index that leaves the system's
 // reminders and overdue marks out (migrations/010_pages.sql).
 const sqlDecided = `SELECT e.at, e.action, e.step, e.comment, e.seq, ` + sqlPageProcess + `, ` + sqlFacts + `
-	FROM process_events e JOIN processes p ON p.id = e.process_id
+	FROM process_events e JOIN processes p ON p.id = e.process_id` + sqlFactsFrom + `
 	WHERE e.actor_id = $1 AND e.actor_id <> 'system'`
 
 // Decided lists what the user (by id, as the timeline records the actor)
@@ -311,7 +315,7 @@ func (s *Store) ProcessFacts(ctx context.Context, ids []string) (map[string]Work
 		return out, nil
 	}
 	rows, err := s.Pool.Query(ctx, `SELECT `+sqlPageProcess+`, `+sqlFacts+`
-		FROM processes p WHERE p.id = ANY($1::uuid[])`, uuids)
+		FROM processes p`+sqlFactsFrom+` WHERE p.id = ANY($1::uuid[])`, uuids)
 	if err != nil {
 		return nil, err
 	}
@@ -386,4 +390,21 @@ func (s *Store) SearchMembers(ctx context.Context, sc Scope, q string, on time.T
 		return nil, fmt.Errorf("search members: %w", err)
 	}
 	return out, nil
+}
+
+// GenerateBenchDecisions gives the scale bench's county a history for
+// 已办: for every leave of the county, a system reminder (which 已办's
+// index leaves out) and the actor's approval. Idempotent.
+func (s *Store) GenerateBenchDecisions(ctx context.Context, actorID, countyID string) error {
+	if _, err := s.Pool.Exec(ctx, `INSERT INTO process_events (process_id, seq, at, actor_id, actor, role, action, step, comment)
+		SELECT p.id, x.seq, p.opened_at + x.after, CASE x.seq WHEN 1 THEN 'system' ELSE $1 END,
+		       CASE x.seq WHEN 1 THEN '系统' ELSE '县乡村振兴局' END, CASE x.seq WHEN 1 THEN 'system' ELSE 'county_bureau' END,
+		       CASE x.seq WHEN 1 THEN 'reminded' ELSE 'approved' END, 'approval', CASE x.seq WHEN 1 THEN '' ELSE '同意' END
+		FROM processes p, (VALUES (1, interval '1 hour'), (2, interval '2 hours')) AS x(seq, after)
+		WHERE p.county_id = $2 AND p.kind = 'leave'
+		ON CONFLICT DO NOTHING`, actorID, countyID); err != nil {
+		return fmt.Errorf("bench decisions: %w", err)
+	}
+	_, err := s.Pool.Exec(ctx, `ANALYZE process_events`)
+	return err
 }

@@ -136,7 +136,7 @@ func (fn *filedNotice) add(res actions.FileResult, p *Pages) {
 	item := "编号 " + res.ID
 	if it := res.Item; it != nil {
 		row := workRowOf(*it, p.now())
-		item = kindTitle(row.Kind) + " · " + row.Who + " · " + row.What
+		item = row.Kind + " · " + row.Who + " · " + row.What
 	}
 	next := append(fn.Failed, filedFailure{Item: item, Reason: res.Error.Message})
 	if b, _ := json.Marshal(filedNotice{Failed: next}); base64.RawURLEncoding.EncodedLen(len(b)) > filedBudget {

@@ -8,20 +8,24 @@ import (
 	"time"
 
 	"zhucun/actions"
+	"zhucun/errs"
 	"zhucun/policy"
 	"zhucun/store"
 	"zhucun/workflows"
 )
 
-// workRow is an item of 待办 or 备案 as a row shows it.
+// workRow is an item of 待办 or 备案 as a row shows it, every text made
+// here: a list of a hundred rows renders without a function call per
+// cell.
 type workRow struct {
 	ID        string
-	Kind      string
+	Kind      string // its title: 请假...
 	URL       string
 	Who       string // the member, or the county of a monthly report
 	What      string // the dates, the instant found, the change
-	Step      string // the step that waits on the viewer
-	Due       *time.Time
+	Step      string // the title of the step that waits on the viewer
+	StepName  string
+	Due       string // "" for none
 	Late      string // "逾期 2 天 3 小时", "" when not past due
 	Escalated bool
 }
@@ -31,9 +35,38 @@ func workRowOf(it store.WorkItem, now time.Time) workRow {
 	if due == nil {
 		due = it.DueAt
 	}
-	return workRow{ID: it.ID, Kind: it.Kind, URL: processURL(it.Kind, it.ID), Who: who(it.Kind, it.Facts),
-		What: what(it.Kind, it.WaitStep, it.Facts), Step: it.WaitStep, Due: due, Late: late(due, now),
-		Escalated: it.Escalated}
+	return workRow{ID: it.ID, Kind: titles.kind(it.Kind), URL: processURL(it.Kind, it.ID), Who: who(it.Kind, it.Facts),
+		What: what(it.Kind, it.WaitStep, it.Facts), Step: titles.step(it.WaitStep), StepName: it.WaitStep,
+		Due: when(due), Late: late(due, now), Escalated: it.Escalated}
+}
+
+// titles are the kinds' and steps' titles, read once from the kinds'
+// descriptions.
+var titles = func() titleMaps {
+	t := titleMaps{kinds: map[string]string{}, steps: map[string]string{}}
+	for _, k := range workflows.Kinds() {
+		t.kinds[k.Name] = k.Title
+		for _, s := range k.Steps {
+			t.steps[s.Name] = workflows.StepTitle(s.Name)
+		}
+	}
+	return t
+}()
+
+type titleMaps struct{ kinds, steps map[string]string }
+
+func (t titleMaps) kind(name string) string {
+	if s, ok := t.kinds[name]; ok {
+		return s
+	}
+	return name
+}
+
+func (t titleMaps) step(name string) string {
+	if s, ok := t.steps[name]; ok {
+		return s
+	}
+	return name
 }
 
 func workRows(items []store.WorkItem, now time.Time) []workRow {
@@ -69,7 +102,7 @@ func what(kind, step string, f store.ItemFacts) string {
 			s += " 至 " + f.EndDate
 		}
 		if f.Days != "" {
-			s += "，" + f.Days + " 天"
+			s += "，" + f.Days + "\u00a0天" // a number and its unit on one line
 		}
 		if k := leaveKinds[f.LeaveKind]; k != "" {
 			s += "，" + k
@@ -106,11 +139,12 @@ func what(kind, step string, f store.ItemFacts) string {
 // item stands now.
 type doneRow struct {
 	workRow
-	At      time.Time
+	At      string
 	Did     string
 	Comment string
-	Status  string
-	Open    bool // the process still waits on someone
+	Status  string // the status's name, for its colour
+	StatusT string // its title
+	Open    bool   // the process still waits on someone (at Step)
 }
 
 func doneRows(items []store.DecidedItem) []doneRow {
@@ -121,9 +155,10 @@ func doneRows(items []store.DecidedItem) []doneRow {
 			it.Comment = "" // the workflow's own note of the day, not the member's words
 		}
 		out[i] = doneRow{
-			workRow: workRow{ID: p.ID, Kind: p.Kind, URL: processURL(p.Kind, p.ID), Who: who(p.Kind, it.Facts),
-				What: what(p.Kind, it.Step, it.Facts), Step: p.Step},
-			At: it.At, Did: didName(it.Action, it.Step), Comment: it.Comment, Status: p.Status, Open: p.ClosedAt == nil && p.Step != "",
+			workRow: workRow{ID: p.ID, Kind: titles.kind(p.Kind), URL: processURL(p.Kind, p.ID), Who: who(p.Kind, it.Facts),
+				What: what(p.Kind, it.Step, it.Facts), Step: titles.step(p.Step), StepName: p.Step},
+			At: when(it.At), Did: didName(it.Action, it.Step), Comment: it.Comment, Status: p.Status,
+			StatusT: errs.StatusName(p.Status), Open: p.ClosedAt == nil && p.Step != "",
 		}
 	}
 	return out

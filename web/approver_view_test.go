@@ -47,7 +47,7 @@ func TestInboxRowsMarkOverdueAndEscalated(t *testing.T) {
 	html := w.Body.String()
 	for _, want := range []string{
 		`<tr class="overdue">`, `督办`, `逾期 2 天 3 小时`, `href="/leaves/11111111-1111-4111-8111-111111111111"`,
-		`2026-03-08 至 2026-03-10，3 天，病假`, `href="/absences/22222222-2222-4222-8222-222222222222"`,
+		"2026-03-08 至 2026-03-10，3\u00a0天，病假", `href="/absences/22222222-2222-4222-8222-222222222222"`,
 		`发现于 2026-03-02 09:30，现场查岗`, `&lt;b&gt;李秀英&lt;/b&gt;`, `单位负责人签字`,
 	} {
 		if !strings.Contains(html, want) {
@@ -61,8 +61,8 @@ func TestInboxRowsMarkOverdueAndEscalated(t *testing.T) {
 
 func TestWhatAndDid(t *testing.T) {
 	cases := []struct{ kind, step, want string }{
-		{workflows.KindLeave, workflows.StepApproval, "2026-03-08，1 天，事假"},
-		{workflows.KindLeave, workflows.StepExtensionApproval, "2026-03-08，1 天，事假；续假至 2026-03-12"},
+		{workflows.KindLeave, workflows.StepApproval, "2026-03-08，1\u00a0天，事假"},
+		{workflows.KindLeave, workflows.StepExtensionApproval, "2026-03-08，1\u00a0天，事假；续假至 2026-03-12"},
 		{workflows.KindRosterChange, workflows.StepFiling, "小王庄村驻村工作队：替换 张伟，2026-04-01 生效"},
 		{workflows.KindAbsenceReport, workflows.StepSubmission, "2026-03 月度汇总"},
 	}
