@@ -191,12 +191,17 @@ func distinct(ids []string) []string {
 	return out
 }
 
-// MaxSearch is the longest member search, in characters.
-const MaxSearch = 20
+// MaxSearch is the longest member search, in characters; SearchLimit the
+// most members it finds.
+const (
+	MaxSearch   = 20
+	SearchLimit = 20
+)
 
 // SearchMembers finds the members a recorder of absences (a county bureau
 // for its county, the city bureau for all) may record one for: serving on
-// a team today, within the caller's scope, by name (or id), at most 20.
+// a team today, within the caller's scope, by name (or id), at most
+// SearchLimit.
 // An empty search finds no one.
 func (a *Actions) SearchMembers(ctx context.Context, u User, q string) ([]store.MemberMatch, error) {
 	if u.Role != policy.RoleCityBureau && u.Role != policy.RoleCountyBureau {
@@ -209,5 +214,5 @@ func (a *Actions) SearchMembers(ctx context.Context, u User, q string) ([]store.
 	if err := f.Err(); err != nil || q == "" {
 		return []store.MemberMatch{}, err
 	}
-	return a.store.SearchMembers(ctx, scopeOf(u), q, policy.DayOf(a.now()), 20)
+	return a.store.SearchMembers(ctx, scopeOf(u), q, policy.DayOf(a.now()), SearchLimit)
 }

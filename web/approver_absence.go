@@ -27,6 +27,7 @@ type absenceData struct {
 	Query       string
 	Searched    bool
 	Matches     []store.MemberMatch
+	Limited     bool // the search found as many as it shows: there may be more
 	NeedConfirm bool
 	Cover       string // what the leave covering the instant is, when it must be confirmed
 }
@@ -57,7 +58,7 @@ func (p *Pages) absenceForm(w http.ResponseWriter, r *http.Request) error {
 // viewer may record absences at all).
 func (p *Pages) absenceSearch(r *http.Request, q string) (absenceData, error) {
 	ms, err := p.act.SearchMembers(r.Context(), mustUser(r), q)
-	return absenceData{Query: q, Searched: strings.TrimSpace(q) != "", Matches: ms}, err
+	return absenceData{Query: q, Searched: strings.TrimSpace(q) != "", Matches: ms, Limited: len(ms) >= actions.SearchLimit}, err
 }
 
 func (p *Pages) recordAbsence(w http.ResponseWriter, r *http.Request) error {
