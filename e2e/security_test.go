@@ -282,7 +282,6 @@ func TestSecurityHeaders(t *testing.T) {
 		{H.URL, "GET", "/api/v1/me", "not-a-token", nil, 401},
 		{H.URL, "GET", "/api/v1/ledger", member.Token, nil, 403},
 		{H.URL, "GET", "/api/v1/no-such-route", member.Token, nil, 404},
-		{H.URL, "GET", "/no-such-page", "", nil, 404},
 		{H.URL, "DELETE", "/api/v1/me", member.Token, nil, 405},
 		{H.URL, "POST", "/api/v1/leaves", member.Token, []byte("{not json"), 400},
 		{H.URL, "POST", "/api/v1/leaves", member.Token, bytes.Repeat([]byte("x"), 70<<10), 413},
@@ -304,6 +303,18 @@ func TestSecurityHeaders(t *testing.T) {
 			if got := hdr.Get(k); got != v {
 				t.Errorf("%s %s (%d): %s = %q, want %q", c.method, c.path, code, k, got, v)
 			}
+		}
+	}
+	// The pages have their own policy: their stylesheet and nothing else,
+	// no script, no frame, no form posting elsewhere.
+	for _, path := range []string{"/no-such-page", "/login"} {
+		code, hdr, out := call(t, H.URL, "GET", path, "", nil)
+		csp := hdr.Get("Content-Security-Policy")
+		if (path == "/login") != (code == 200) || !strings.Contains(csp, "default-src 'none'") ||
+			!strings.Contains(csp, "style-src 'self'") || strings.Contains(csp, "script-src") ||
+			!strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "form-action 'self'") ||
+			hdr.Get("X-Content-Type-Options") != "nosniff" || hdr.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("GET %s: %d, CSP %q, headers %v: %.200s", path, code, csp, hdr, out)
 		}
 	}
 }
