@@ -18,6 +18,7 @@ import (
 
 	"zhucun/actions"
 	"zhucun/errs"
+	"zhucun/metrics"
 )
 
 // Config wires the server to its dependencies.
@@ -37,6 +38,10 @@ type Config struct {
 	// fail; see loginHandler); zero means DefaultLoginPerUserPerMinute.
 	LoginPerUserPerMinute int
 	MaxBodyBytes          int64
+	// Metrics, when set, counts requests and is served at /metrics;
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	Metrics      *metrics.Metrics
+	MetricsToken string
 }
 
 // Server holds the handlers' dependencies.
@@ -69,7 +74,7 @@ func (s *Server) Actions() *actions.Actions { return s.act }
 // Handler is the HTTP handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.accessLog, s.recoverer, securityHeaders, middleware.Timeout(30*time.Second))
+	r.Use(middleware.RequestID, s.accessLog, s.instrument, s.recoverer, securityHeaders, middleware.Timeout(30*time.Second))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			req.Body = http.MaxBytesReader(w, req.Body, s.cfg.MaxBodyBytes)
@@ -85,9 +90,11 @@ func (s *Server) Handler() http.Handler {
 		return writeJSON(w, 200, map[string]string{"status": "ok"})
 	}))
 	r.Get("/readyz", s.handle(s.readyz))
+	r.Get("/metrics", s.metrics)
 
 	r.Route("/api/v1", func(r chi.Router) {
 		r.With(s.loginLimitByAddress()).Post("/login", s.loginHandler())
+		r.Get("/openapi.json", s.openAPI)
 		r.Group(func(r chi.Router) {
 			r.Use(s.authenticate)
 			r.Post("/logout", s.handle(s.logout))

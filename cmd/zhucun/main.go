@@ -122,10 +122,13 @@ func serve(ctx context.Context, args []string, mode app.Mode, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	log.Info("zhucun is up", zap.String("url", a.URL), zap.Duration("took", time.Since(started)))
+	log.Info("zhucun is up", zap.String("url", a.URL), zap.String("temporal_ui", a.UIURL()), zap.Duration("took", time.Since(started)))
 	if cfg.Demo && mode.API {
 		fmt.Fprintf(stdout, "\nzhucun is serving at %s. Demo accounts (password %q):\n", a.URL, demo.Password)
 		printAccounts(stdout, true)
+		if ui := a.UIURL(); ui != "" {
+			fmt.Fprintf(stdout, "\nTemporal Web UI (read-only): %s\n", ui)
+		}
 		fmt.Fprintln(stdout, "\nStop with Ctrl-C; everything is kept for the next start.")
 	}
 	<-ctx.Done()
