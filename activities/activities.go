@@ -45,6 +45,6 @@ func (a *Activities) RecordProcess(ctx context.Context, s workflows.Snapshot) er
 	if err := store.New(a.Pool).RecordSnapshot(ctx, s); err != nil {
 		return err
 	}
-	a.recorded(ctx)
+	a.recorded(ctx, s)
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 
 	"go.temporal.io/sdk/activity"
 	"go.uber.org/zap"
+
+	"zhucun/workflows"
 )
 
 // logger is the activities' log for ctx: inside an activity every line
@@ -24,13 +26,19 @@ func (a *Activities) logger(ctx context.Context) *zap.Logger {
 	return l
 }
 
-// recorded notes a committed read-model write: how long after the
-// workflow scheduled it (retries included) it reached the database.
-func (a *Activities) recorded(ctx context.Context) {
-	if a.Metrics == nil || !activity.IsActivity(ctx) {
-		return
+// recorded notes a committed read-model write: one log line per change of
+// a process (its workflow_id, status, step and version), and how long
+// after the workflow scheduled the write (retries included) it reached
+// the database.
+func (a *Activities) recorded(ctx context.Context, snap workflows.Snapshot) {
+	var lag time.Duration
+	if activity.IsActivity(ctx) {
+		if at := activity.GetInfo(ctx).ScheduledTime; !at.IsZero() {
+			lag = time.Since(at)
+			a.Metrics.ReadModelWrite(lag)
+		}
 	}
-	if at := activity.GetInfo(ctx).ScheduledTime; !at.IsZero() {
-		a.Metrics.ReadModelWrite(time.Since(at))
-	}
+	a.logger(ctx).Info("process recorded", zap.String("process_id", snap.ProcessID), zap.String("kind", snap.Kind),
+		zap.String("status", snap.Status), zap.String("step", snap.Step), zap.Int("version", snap.Version),
+		zap.Bool("overdue", snap.Overdue), zap.Duration("lag", lag))
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"zhucun/app"
 	"zhucun/demo"
@@ -55,6 +56,9 @@ func serveConfig(dbURL, dataDir string) app.Config {
 // H is started by TestMain.
 var H *Harness
 
+// Logs is H's log at info level and above, kept for tests to read.
+var Logs *observer.ObservedLogs
+
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
 }
@@ -73,7 +77,9 @@ func runMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	cfg := serveConfig(dbURL, dir)
-	a, err := app.Start(context.Background(), cfg, app.ModeServe, zap.NewNop())
+	core, logs := observer.New(zap.InfoLevel)
+	Logs = logs
+	a, err := app.Start(context.Background(), cfg, app.ModeServe, zap.New(core))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "start:", err)
 		return 1

@@ -18,6 +18,7 @@ import (
 
 	"zhucun/actions"
 	"zhucun/errs"
+	"zhucun/internal/reqlog"
 	"zhucun/metrics"
 )
 
@@ -130,15 +131,23 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // accessLog logs one line per request; never the body, never the token.
+// It gives the request a logger naming its request_id (reqlog), which
+// every line logged while serving it uses, and adds what the request
+// noted (reqlog.Note: the workflow it started or updated) to its line.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		next.ServeHTTP(ww, r)
-		s.log.Info("http", zap.String("request_id", middleware.GetReqID(r.Context())),
-			zap.String("method", r.Method), zap.String("path", r.URL.Path),
-			zap.Int("status", ww.Status()), zap.Int("bytes", ww.BytesWritten()),
+		log := s.log.With(zap.String("request_id", middleware.GetReqID(r.Context())))
+		ctx, notes := reqlog.WithNotes(reqlog.With(r.Context(), log))
+		next.ServeHTTP(ww, r.WithContext(ctx))
+		fields := []zap.Field{zap.String("method", r.Method), zap.String("path", r.URL.Path)}
+		if rc := chi.RouteContext(ctx); rc != nil && rc.RoutePattern() != "" {
+			fields = append(fields, zap.String("route", rc.RoutePattern()))
+		}
+		fields = append(fields, zap.Int("status", ww.Status()), zap.Int("bytes", ww.BytesWritten()),
 			zap.Duration("took", time.Since(start)))
+		log.Info("http", append(fields, notes.Fields()...)...)
 	})
 }
 
@@ -146,8 +155,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil && v != http.ErrAbortHandler {
-				s.log.Error("panic", zap.Any("panic", v), zap.Stack("stack"),
-					zap.String("request_id", middleware.GetReqID(r.Context())))
+				reqlog.From(r.Context(), s.log).Error("panic", zap.Any("panic", v), zap.Stack("stack"))
 				s.fail(w, r, errs.Generic(errs.Internal))
 			}
 		}()

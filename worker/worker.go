@@ -29,8 +29,11 @@ func New(c client.Client, pool *pgxpool.Pool, log *zap.Logger, m *metrics.Metric
 // Register puts the workflows and activities on a registry (a worker, or a
 // replayer for tests).
 func Register(r sdkworker.Registry, c client.Client, pool *pgxpool.Pool, log *zap.Logger, m *metrics.Metrics) {
+	if log == nil {
+		log = zap.NewNop()
+	}
 	for _, wf := range workflows.All() {
 		r.RegisterWorkflow(wf)
 	}
-	(&activities.Activities{Pool: pool, Log: log, Temporal: c, Metrics: m}).Register(r)
+	(&activities.Activities{Pool: pool, Log: log.Named("activity"), Temporal: c, Metrics: m}).Register(r)
 }
