@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -44,6 +45,7 @@ type App struct {
 	log         *zap.Logger
 	ln          net.Listener // the API's, taken first
 	stopMetrics func()
+	stopping    atomic.Bool // the SDK's complaints about shutting down go to debug
 	http        *http.Server
 	worker      sdkworker.Worker
 	cancel      context.CancelFunc
@@ -104,7 +106,7 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 		return fmt.Errorf("temporal sdk metrics: %w", err)
 	}
 	a.Temporal, err = client.Dial(client.Options{HostPort: hostPort, Namespace: cfg.Namespace,
-		Logger:         engine.SDKLogger(log.Named("sdk").WithOptions(zap.IncreaseLevel(zap.WarnLevel))),
+		Logger:         engine.SDKLogger(engine.Phased(log.Named("sdk"), a.stopping.Load)),
 		MetricsHandler: sdkMetrics})
 	if err != nil {
 		return fmt.Errorf("temporal at %s: %w", hostPort, err)
@@ -182,6 +184,7 @@ func (a *App) listen(bg context.Context, cfg Config, log *zap.Logger) error {
 // Stop shuts everything down in order: stop taking requests, let the worker
 // finish its tasks, then the engine and the database.
 func (a *App) Stop() {
+	a.stopping.Store(true)
 	if a.Engine != nil {
 		a.Engine.Quiesce() // pollers and peers going away are expected now
 	}

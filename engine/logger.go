@@ -42,23 +42,31 @@ const (
 // warms up or stops. A start that fails says why in its error; zhucun's
 // own lines say when it is up and when it stops.
 func serverLog(base *zap.Logger, phase *atomic.Int32) *zap.Logger {
+	return Phased(base, func() bool { return phase.Load() != phaseRunning })
+}
+
+// Phased is base for a part whose own chatter belongs at debug level (the
+// Temporal server, the SDK): its debug and info lines go to debug level,
+// and so do its warnings and errors while quiet() holds (it is starting
+// or stopping, and complaints about peers going away are expected).
+func Phased(base *zap.Logger, quiet func() bool) *zap.Logger {
 	return base.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
-		return &phasedCore{Core: c, phase: phase}
+		return &phasedCore{Core: c, quiet: quiet}
 	}))
 }
 
-// phasedCore rewrites the level of each entry by the server's phase before
-// the entry is checked, so a demoted entry carries no stack trace either.
+// phasedCore rewrites the level of each entry before the entry is
+// checked, so a demoted entry carries no stack trace either.
 type phasedCore struct {
 	zapcore.Core
-	phase *atomic.Int32
+	quiet func() bool
 }
 
 func (c *phasedCore) level(l zapcore.Level) zapcore.Level {
 	switch {
 	case l < zapcore.WarnLevel:
 		return zapcore.DebugLevel
-	case l <= zapcore.ErrorLevel && c.phase.Load() != phaseRunning:
+	case l <= zapcore.ErrorLevel && c.quiet():
 		return zapcore.DebugLevel
 	}
 	return l
@@ -67,7 +75,7 @@ func (c *phasedCore) level(l zapcore.Level) zapcore.Level {
 func (c *phasedCore) Enabled(l zapcore.Level) bool { return c.Core.Enabled(c.level(l)) }
 
 func (c *phasedCore) With(fs []zapcore.Field) zapcore.Core {
-	return &phasedCore{Core: c.Core.With(fs), phase: c.phase}
+	return &phasedCore{Core: c.Core.With(fs), quiet: c.quiet}
 }
 
 func (c *phasedCore) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {

@@ -3,6 +3,8 @@
 package worker
 
 import (
+	"time"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -21,6 +23,9 @@ func New(c client.Client, pool *pgxpool.Pool, log *zap.Logger, m *metrics.Metric
 		// process, idle pollers cost little and bursts of updates queue less.
 		MaxConcurrentWorkflowTaskPollers: 8,
 		MaxConcurrentActivityTaskPollers: 4,
+		// On stop, running activities get this long to finish before they
+		// are cancelled (and retried at the next start).
+		WorkerStopTimeout: 10 * time.Second,
 	})
 	Register(w, c, pool, log, m)
 	return w
