@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -165,10 +167,13 @@ func TestMetrics(t *testing.T) {
 
 	var fams map[string]*dto.MetricFamily
 	// The business figures are read at most every 10 s.
-	pollUntil(t, 30*time.Second, "the open leave counted", func() (bool, string) {
+	pollUntil(t, 30*time.Second, "the open leave counted and recorded", func() (bool, string) {
 		fams = scrape(t)
-		v := value(fams, "zhucun_processes_open", map[string]string{"kind": "leave", "county": "xiping"})
-		return v >= 1, fmt.Sprintf("zhucun_processes_open{kind=leave,county=xiping} = %v", v)
+		open := value(fams, "zhucun_processes_open", map[string]string{"kind": "leave", "county": "xiping"})
+		recorded := value(fams, "zhucun_read_model_lag_seconds", nil)
+		tasks := value(fams, "temporal_workflow_task_execution_latency_seconds", nil)
+		return open >= 1 && recorded >= 1 && tasks >= 1,
+			fmt.Sprintf("zhucun_processes_open{kind=leave,county=xiping} = %v, read-model writes %v, workflow tasks %v", open, recorded, tasks)
 	})
 	for _, c := range []struct {
 		name   string
@@ -199,6 +204,7 @@ func TestMetrics(t *testing.T) {
 	if v := value(fams, "zhucun_business_metrics_up", nil); v != 1 {
 		t.Errorf("zhucun_business_metrics_up = %v", v)
 	}
+	checkDashboard(t, fams)
 	// Routes are patterns, never raw paths: no series per process id.
 	uuid := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-`)
 	for _, name := range []string{"zhucun_http_requests_total", "zhucun_http_request_duration_seconds"} {
@@ -206,6 +212,59 @@ func TestMetrics(t *testing.T) {
 			if r := labels(s)["route"]; uuid.MatchString(r) || r == "" {
 				t.Errorf("%s has route label %q", name, r)
 			}
+		}
+	}
+}
+
+// eventOnly are metrics that exist only once what they count has
+// happened at least once (a failure), so a quiet run may lack them.
+var eventOnly = map[string]bool{"temporal_request_failure_total": true, "zhucun_outbox_send_failures_total": true,
+	"temporal_server_service_error_with_type_total": true,
+	// a regular activity (ReportAbsence, ApplyRosterChange) has run; a
+	// leave's are local
+	"temporal_activity_execution_latency_seconds_bucket": true}
+
+// checkDashboard holds the Grafana dashboard (deploy/grafana) to /metrics:
+// every zhucun_ and temporal_ metric one of its panels queries is one
+// this process exposes.
+func checkDashboard(t *testing.T, fams map[string]*dto.MetricFamily) {
+	t.Helper()
+	b, err := os.ReadFile("../deploy/grafana/dashboards/zhucun.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Title   string
+			Targets []struct{ Expr string }
+		}
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatalf("the dashboard is not JSON: %v", err)
+	}
+	name := regexp.MustCompile(`\b(zhucun|temporal)_[a-z_]+`)
+	queried := 0
+	for _, p := range dash.Panels {
+		for _, tg := range p.Targets {
+			for _, n := range name.FindAllString(tg.Expr, -1) {
+				queried++
+				fam := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(n, "_bucket"), "_sum"), "_count")
+				if fams[fam] == nil && fams[n] == nil && !eventOnly[n] {
+					t.Errorf("dashboard panel %q queries %s, which /metrics does not expose", p.Title, n)
+				}
+			}
+		}
+	}
+	if queried < 20 {
+		t.Errorf("the dashboard queries only %d metrics", queried)
+	}
+	prom, err := os.ReadFile("../deploy/prometheus.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"zhucun-api:8080", "zhucun-worker:9090"} {
+		if !strings.Contains(string(prom), target) {
+			t.Errorf("deploy/prometheus.yml does not scrape %s", target)
 		}
 	}
 }
