@@ -38,10 +38,13 @@ func TestLogsFollowALeave(t *testing.T) {
 	m := H.Login(t, "m05")
 	committee := H.Login(t, m.User["township_id"].(string)+"-committee")
 	submitID, decideID := fmt.Sprintf("ops-submit-%d", time.Now().UnixNano()), fmt.Sprintf("ops-decide-%d", time.Now().UnixNano())
-	status, _, out, err := request(http.DefaultClient, H.URL, "POST", "/api/v1/leaves", m.Token,
+	status, hdr, out, err := request(http.DefaultClient, H.URL, "POST", "/api/v1/leaves", m.Token,
 		map[string]any{"kind": "personal", "start_date": "2033-05-02", "end_date": "2033-05-03", "reason": "日志测试"}, "X-Request-Id", submitID)
 	if err != nil || status != 201 {
 		t.Fatalf("submit: %d %s %v", status, out, err)
+	}
+	if got := hdr.Get("X-Request-Id"); got != submitID {
+		t.Errorf("the answer's X-Request-Id is %q, want the request's %q", got, submitID)
 	}
 	id := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(string(out))[1]
 	wid := "leave/" + id

@@ -138,7 +138,9 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		log := s.log.With(zap.String("request_id", middleware.GetReqID(r.Context())))
+		id := middleware.GetReqID(r.Context())
+		w.Header().Set("X-Request-Id", id) // to quote when reporting a problem
+		log := s.log.With(zap.String("request_id", id))
 		ctx, notes := reqlog.WithNotes(reqlog.With(r.Context(), log))
 		next.ServeHTTP(ww, r.WithContext(ctx))
 		fields := []zap.Field{zap.String("method", r.Method), zap.String("path", r.URL.Path)}
