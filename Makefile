@@ -7,14 +7,16 @@
 
 GO ?= go
 
-.PHONY: run test build vet lint ensure-postgres
+.PHONY: run test build install vet lint ensure-postgres
 
 ensure-postgres:
 	@bash scripts/ensure-postgres.sh
 
-run:
+# run builds the binary and runs it, not `go run`: go run exits 1 when it
+# is interrupted whatever its program did, and Ctrl-C is how serve stops.
+run: build
 	@if [ -z "$$DATABASE_URL" ]; then bash scripts/ensure-postgres.sh; fi
-	$(GO) run ./cmd/zhucun serve --demo
+	./bin/zhucun serve --demo
 
 test:
 	@if [ -z "$$TEST_DATABASE_URL" ]; then bash scripts/ensure-postgres.sh; fi
@@ -22,6 +24,14 @@ test:
 
 build:
 	$(GO) build -o bin/zhucun ./cmd/zhucun
+
+# install puts zhucun on the PATH: $(PREFIX)/bin/zhucun, /usr/local/bin as
+# root, else ~/.local/bin (`make install PREFIX=...` for elsewhere).
+PREFIX ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 bin/zhucun $(DESTDIR)$(PREFIX)/bin/zhucun
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: $(PREFIX)/bin is not on your PATH; add it to run zhucun by name";; esac
 
 vet:
 	@files=$$(gofmt -l .); if [ -n "$$files" ]; then echo "gofmt -w needed on:"; echo "$$files"; exit 1; fi

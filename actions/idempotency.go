@@ -124,7 +124,7 @@ func (a *Actions) releaseIfUnstarted(ctx context.Context, workflowID string, rel
 			}
 			delay = min(2*delay, 5*time.Second)
 		}
-		a.log.Error("reservation kept: could not learn whether its workflow started", zap.String("workflow_id", workflowID))
+		a.logger(ctx).Error("reservation kept: could not learn whether its workflow started", zap.String("workflow_id", workflowID))
 	}()
 }
 
@@ -139,14 +139,14 @@ func (a *Actions) tryRelease(ctx context.Context, workflowID string, release fun
 	}
 	var nf *serviceerror.NotFound
 	if !errors.As(err, &nf) {
-		a.log.Warn("reservation: cannot tell whether the workflow started", zap.String("workflow_id", workflowID), zap.Error(err))
+		a.logger(ctx).Warn("reservation: cannot tell whether the workflow started", zap.String("workflow_id", workflowID), zap.Error(err))
 		return false
 	}
 	if err := release(ctx); err != nil {
-		a.log.Warn("reservation: release failed", zap.String("workflow_id", workflowID), zap.Error(err))
+		a.logger(ctx).Warn("reservation: release failed", zap.String("workflow_id", workflowID), zap.Error(err))
 		return false
 	}
-	a.log.Info("reservation released: its workflow never started", zap.String("workflow_id", workflowID))
+	a.logger(ctx).Info("reservation released: its workflow never started", zap.String("workflow_id", workflowID))
 	return true
 }
 
@@ -171,11 +171,11 @@ func (a *Actions) SweepUnstarted(ctx context.Context, interval, grace time.Durat
 func (a *Actions) SweepUnstartedOnce(ctx context.Context, grace time.Duration) int {
 	found, err := a.store.ProvisionalBefore(ctx, time.Now().Add(-grace), 100)
 	if err != nil && ctx.Err() == nil {
-		a.log.Warn("sweep of unstarted processes", zap.Error(err))
+		a.logger(ctx).Warn("sweep of unstarted processes", zap.Error(err))
 	}
 	for _, u := range found {
 		if !store.Releasable(u.Kind) {
-			a.log.Error("provisional process of a kind that cannot be released", zap.String("id", u.ID), zap.String("kind", u.Kind))
+			a.logger(ctx).Error("provisional process of a kind that cannot be released", zap.String("id", u.ID), zap.String("kind", u.Kind))
 			continue
 		}
 		a.releaseIfUnstarted(ctx, u.WorkflowID, func(ctx context.Context) error { return a.store.Release(ctx, u.Kind, u.ID) })

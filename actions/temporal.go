@@ -47,6 +47,7 @@ import (
 func (a *Actions) startWith(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, update string, args []any, out any) error {
 	opts.TaskQueue = workflows.TaskQueue
 	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
+	noteWorkflow(ctx, opts.ID)
 	op := a.tc.NewWithStartWorkflowOperation(opts, wf, in)
 	h, err := a.tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
@@ -68,13 +69,14 @@ func (a *Actions) startWith(ctx context.Context, opts client.StartWorkflowOption
 // start leaves a provisional process for its release (or the sweep) to
 // remove, and a failed write only delays the read until that first record.
 func (a *Actions) startOpening(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, opening workflows.Snapshot) error {
+	noteWorkflow(ctx, opts.ID)
 	recorded := make(chan error, 1)
 	go func() { recorded <- a.store.RecordSnapshot(ctx, workflows.Provisional(opening)) }()
 	opts.TaskQueue = workflows.TaskQueue
 	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
 	_, err := a.tc.ExecuteWorkflow(ctx, opts, wf, in)
 	if rerr := <-recorded; rerr != nil && err == nil {
-		a.log.Warn("opening not written; the workflow's first record will", zap.String("workflow_id", opening.WorkflowID), zap.Error(rerr))
+		a.logger(ctx).Warn("opening not written; the workflow's first record will", zap.String("workflow_id", opening.WorkflowID), zap.Error(rerr))
 	}
 	return err
 }
@@ -96,6 +98,7 @@ const updateWait = 20 * time.Second
 // is; only when that runs out of time does a second call ask whether the
 // workflow had accepted it, to say which of the two 503s it is.
 func (a *Actions) send(ctx context.Context, wid, name string, args, out any, gone func() error) error {
+	noteWorkflow(ctx, wid)
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, updateWait)
 	defer cancel()
@@ -115,10 +118,10 @@ func (a *Actions) send(ctx context.Context, wid, name string, args, out any, gon
 	case err == nil:
 		return nil
 	case timedOut && a.accepted(parent, wid, updateID):
-		a.log.Warn("accepted update not recorded in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
+		a.logger(ctx).Warn("accepted update not recorded in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
 		return errs.New(errs.Unavailable, errs.MsgUpdateAccepted).WithDetail("accepted, not recorded: %v", err)
 	case timedOut:
-		a.log.Warn("update not confirmed in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
+		a.logger(ctx).Warn("update not confirmed in time", zap.String("workflow_id", wid), zap.String("update", name), zap.Error(err))
 		return errs.New(errs.Unavailable, errs.MsgUpdateUnknown).WithDetail("not confirmed: %v", err)
 	case errors.As(err, &nf):
 		return gone()

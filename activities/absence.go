@@ -53,7 +53,7 @@ func (a *Activities) ReportAbsence(ctx context.Context, args workflows.ReportAbs
 		if !errors.As(err, &started) {
 			return args.Month, err
 		}
-		a.absenceLog().Info("monthly report closed; carrying the absence to the next",
+		a.logger(ctx).Info("monthly report closed; carrying the absence to the next",
 			zap.String("county", args.CountyID), zap.String("month", args.Month), zap.String("absence", args.Item.AbsenceID))
 		if args.Item.CarriedFrom == "" {
 			args.Item.CarriedFrom = args.Month
@@ -73,11 +73,4 @@ func (a *Activities) signalReport(ctx context.Context, in workflows.ReportInput,
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		}, workflows.ReportWorkflow, in)
 	return err
-}
-
-func (a *Activities) absenceLog() *zap.Logger {
-	if a.Log == nil {
-		return zap.NewNop()
-	}
-	return a.Log
 }

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 
+	"zhucun/metrics"
 	"zhucun/store"
 	"zhucun/workflows"
 )
@@ -25,6 +26,8 @@ type Activities struct {
 	// Temporal lets an activity signal another process (an absence tells
 	// its monthly report); nil in tests that need no such thing.
 	Temporal client.Client
+	// Metrics records how far the read model trails; nil records nothing.
+	Metrics *metrics.Metrics
 }
 
 // Register puts every activity on the worker under the names the
@@ -39,5 +42,9 @@ func (a *Activities) Register(w worker.Registry) {
 // waiting index, new timeline events, outbox notices and its kind's side
 // tables (store.RecordSnapshot).
 func (a *Activities) RecordProcess(ctx context.Context, s workflows.Snapshot) error {
-	return store.New(a.Pool).RecordSnapshot(ctx, s)
+	if err := store.New(a.Pool).RecordSnapshot(ctx, s); err != nil {
+		return err
+	}
+	a.recorded(ctx, s)
+	return nil
 }

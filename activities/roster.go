@@ -39,9 +39,7 @@ func (a *Activities) ApplyRosterChange(ctx context.Context, c workflows.RosterLe
 	if err != nil {
 		return err
 	}
-	if a.Log != nil {
-		a.Log.Info("roster change applied", zap.String("change", c.ID), zap.String("team", c.TeamID),
-			zap.String("kind", c.Change), zap.Bool("first_time", applied))
-	}
+	a.logger(ctx).Info("roster change applied", zap.String("change", c.ID), zap.String("team", c.TeamID),
+		zap.String("kind", c.Change), zap.Bool("first_time", applied))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,6 +17,7 @@ import (
 
 	"zhucun/demo"
 	"zhucun/engine"
+	"zhucun/metrics"
 	"zhucun/notify"
 	"zhucun/server"
 	"zhucun/store"
@@ -35,15 +37,19 @@ var (
 
 // App is a running zhucun process.
 type App struct {
-	Pool     *pgxpool.Pool
-	Temporal client.Client
-	Engine   *engine.Server // nil against an external Temporal
-	URL      string         // http://host:port once the API listens
-	log      *zap.Logger
-	http     *http.Server
-	worker   sdkworker.Worker
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
+	Pool        *pgxpool.Pool
+	Temporal    client.Client
+	Engine      *engine.Server // nil against an external Temporal
+	URL         string         // http://host:port once the API listens
+	Metrics     *metrics.Metrics
+	log         *zap.Logger
+	ln          net.Listener // the API's, taken first
+	stopMetrics func()
+	stopping    atomic.Bool // the SDK's complaints about shutting down go to debug
+	http        *http.Server
+	worker      sdkworker.Worker
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
 }
 
 // Start brings up the parts of mode and returns once they serve.
@@ -57,6 +63,16 @@ func Start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger) (*App, e
 }
 
 func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger) (err error) {
+	// Every port first, before anything is created; the API's is kept.
+	if err = CheckPorts(cfg.ports(mode)); err != nil {
+		return err
+	}
+	if mode.API {
+		if a.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		}
+	}
+	a.Metrics = metrics.New()
 	if a.Pool, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
 		return err
 	}
@@ -78,30 +94,40 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 		if err != nil {
 			return err
 		}
+		eo.Metrics = a.Metrics.Registry
 		a.Engine, err = engine.Start(ctx, eo)
 		if err != nil {
 			return err
 		}
 		hostPort = a.Engine.HostPort()
 	}
+	sdkMetrics, err := a.Metrics.SDKHandler(log)
+	if err != nil {
+		return fmt.Errorf("temporal sdk metrics: %w", err)
+	}
 	a.Temporal, err = client.Dial(client.Options{HostPort: hostPort, Namespace: cfg.Namespace,
-		Logger: engine.SDKLogger(log.Named("sdk").WithOptions(zap.IncreaseLevel(zap.WarnLevel)))})
+		Logger:         engine.SDKLogger(engine.Phased(log.Named("sdk"), a.stopping.Load)),
+		MetricsHandler: sdkMetrics})
 	if err != nil {
 		return fmt.Errorf("temporal at %s: %w", hostPort, err)
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	if mode.Worker {
-		a.worker = worker.New(a.Temporal, a.Pool, log)
+		a.worker = worker.New(a.Temporal, a.Pool, log, a.Metrics)
 		if err = a.worker.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
-		sender := &notify.Sender{Pool: a.Pool, Deliverer: deliverer(cfg, log), Log: log.Named("notify")}
+		sender := &notify.Sender{Pool: a.Pool, Deliverer: deliverer(cfg, log), Log: log.Named("notify"), Metrics: a.Metrics}
 		a.wg.Add(1)
 		go func() { defer a.wg.Done(); _ = sender.Run(bg) }()
 	}
 	if mode.API {
 		if err = a.listen(bg, cfg, log); err != nil {
+			return err
+		}
+	} else if cfg.MetricsAddr != "" {
+		if a.stopMetrics, err = ServeMetrics(bg, cfg.MetricsAddr, a.Metrics.Handler(), log); err != nil {
 			return err
 		}
 	}
@@ -112,7 +138,7 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 // `serve` and for `temporal` (the server alone, for a split deployment).
 func (cfg Config) EngineOptions(log *zap.Logger) (engine.Options, error) {
 	eo := engine.Options{DataDir: cfg.DataDir, FrontendAddr: cfg.EmbeddedAddr,
-		Namespace: cfg.Namespace, Log: log, Synchronous: cfg.Synchronous}
+		Namespace: cfg.Namespace, Log: log, Synchronous: cfg.Synchronous, UIAddr: cfg.UIAddr}
 	switch cfg.TemporalStore {
 	case "", "sqlite":
 	case "postgres":
@@ -132,11 +158,10 @@ func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {
 
 func (a *App) listen(bg context.Context, cfg Config, log *zap.Logger) error {
 	srv := server.New(server.Config{Pool: a.Pool, Temporal: a.Temporal, Namespace: cfg.Namespace, Log: log.Named("http"),
-		TokenTTL: cfg.TokenTTL, LoginPerMinute: cfg.LoginPerMinute, LoginPerUserPerMinute: cfg.LoginPerUserPerMinute})
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
+		TokenTTL: cfg.TokenTTL, LoginPerMinute: cfg.LoginPerMinute, LoginPerUserPerMinute: cfg.LoginPerUserPerMinute,
+		Metrics: a.Metrics, MetricsToken: cfg.MetricsToken})
+	a.Metrics.RegisterBusiness(store.New(a.Pool), log.Named("metrics"))
+	ln := a.ln
 	a.wg.Add(1)
 	go func() { defer a.wg.Done(); srv.Actions().SweepUnstarted(bg, time.Minute, time.Minute) }()
 	a.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
@@ -159,6 +184,16 @@ func (a *App) listen(bg context.Context, cfg Config, log *zap.Logger) error {
 // Stop shuts everything down in order: stop taking requests, let the worker
 // finish its tasks, then the engine and the database.
 func (a *App) Stop() {
+	a.stopping.Store(true)
+	if a.Engine != nil {
+		a.Engine.Quiesce() // pollers and peers going away are expected now
+	}
+	if a.http == nil && a.ln != nil {
+		a.ln.Close() // taken, never served
+	}
+	if a.stopMetrics != nil {
+		a.stopMetrics()
+	}
 	if a.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = a.http.Shutdown(ctx)
@@ -182,4 +217,5 @@ func (a *App) Stop() {
 	if a.Pool != nil {
 		a.Pool.Close()
 	}
+	a.Metrics.Close()
 }

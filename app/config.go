@@ -37,6 +37,15 @@ type Config struct {
 	// databases of its own.
 	TemporalStore string
 	HistoryShards int
+	// UIAddr is where the embedded server's Temporal Web UI listens; empty
+	// serves none.
+	UIAddr string
+	// MetricsAddr is where a process without the HTTP API (worker,
+	// temporal) serves /metrics; empty serves none. With the API, /metrics
+	// is on its port.
+	MetricsAddr string
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
 }
 
 // DefaultDatabaseURL is the local PostgreSQL that scripts/ensure-postgres.sh
@@ -67,6 +76,9 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.TokenTTL, "token-ttl", 12*time.Hour, "how long a login token lives")
 	fs.IntVar(&c.LoginPerMinute, "login-per-minute", 30, "login attempts allowed per client address per minute")
 	fs.IntVar(&c.LoginPerUserPerMinute, "login-per-user-per-minute", 10, "failed login attempts allowed per username per minute")
+	fs.StringVar(&c.UIAddr, "ui-listen", env("ZHUCUN_UI_LISTEN", "127.0.0.1:8233"), "Temporal Web UI of the embedded server; empty serves none (ZHUCUN_UI_LISTEN)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("ZHUCUN_METRICS_ADDR", ""), "where worker and temporal serve /metrics; empty serves none (serve and api answer /metrics on ZHUCUN_ADDR) (ZHUCUN_METRICS_ADDR)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", env("ZHUCUN_METRICS_TOKEN", ""), "bearer token /metrics asks for; empty asks none (ZHUCUN_METRICS_TOKEN)")
 	fs.BoolVar(&c.Debug, "debug", os.Getenv("ZHUCUN_DEBUG") == "1", "debug logging (ZHUCUN_DEBUG=1)")
 }
 
@@ -81,8 +93,13 @@ func (c Config) Masked() map[string]any {
 		dir, _ := filepath.Abs(c.DataDir)
 		temporal = fmt.Sprintf("embedded at %s, persisted to %s, data in %s", c.EmbeddedAddr, c.TemporalStore, dir)
 	}
+	metricsToken := ""
+	if c.MetricsToken != "" {
+		metricsToken = "(set)"
+	}
 	return map[string]any{
 		"database_url": store.MaskURL(c.DatabaseURL), "temporal": temporal, "namespace": c.Namespace,
 		"addr": c.Addr, "demo": c.Demo, "webhook": hook, "token_ttl": c.TokenTTL.String(),
+		"ui": c.UIAddr, "metrics_addr": c.MetricsAddr, "metrics_token": metricsToken,
 	}
 }

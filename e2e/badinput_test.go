@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -31,26 +30,19 @@ const hostile = `'); DROP TABLE processes;-- <script>alert(1)</script> 你好 ` 
 // and any extra header pairs, and returns the status, headers and body.
 func rawDo(t *testing.T, c *Client, method, path, ctype string, body []byte, hdr ...string) (int, http.Header, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, H.URL+path, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
+	token := ""
+	if c != nil {
+		token = c.Token
 	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
+	if body == nil {
+		body = []byte{}
 	}
-	if c != nil && c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
+	status, header, out, err := request(http.DefaultClient, H.URL, method, path, token, body,
+		append([]string{"Content-Type", ctype}, hdr...)...)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, out
+	return status, header, out
 }
 
 // wantAPIError checks an answer is the API's error shape with the status

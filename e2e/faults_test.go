@@ -131,7 +131,8 @@ func startZhucun(t *testing.T, bin, logPath string, env []string, args ...string
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(append(os.Environ(), "ZHUCUN_DEBUG="), env...)
+	// The Temporal UI on a port of its own, so processes never collide.
+	cmd.Env = append(append(os.Environ(), "ZHUCUN_DEBUG=", "ZHUCUN_UI_LISTEN=127.0.0.1:0"), env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Dies with the test binary even if it is killed (a test timeout).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"zhucun/app"
 	"zhucun/demo"
@@ -55,6 +56,9 @@ func serveConfig(dbURL, dataDir string) app.Config {
 // H is started by TestMain.
 var H *Harness
 
+// Logs is H's log at info level and above, kept for tests to read.
+var Logs *observer.ObservedLogs
+
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
 }
@@ -73,7 +77,9 @@ func runMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	cfg := serveConfig(dbURL, dir)
-	a, err := app.Start(context.Background(), cfg, app.ModeServe, zap.NewNop())
+	core, logs := observer.New(zap.InfoLevel)
+	Logs = logs
+	a, err := app.Start(context.Background(), cfg, app.ModeServe, zap.New(core))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "start:", err)
 		return 1
@@ -81,6 +87,7 @@ func runMain(m *testing.M) int {
 	H = &Harness{URL: a.URL, App: a, Pool: a.Pool, Temporal: a.Temporal, Config: cfg, DataDir: dir}
 	code := m.Run()
 	H.App.Stop()
+	fmt.Println(contractSummary())
 	return code
 }
 
@@ -167,20 +174,26 @@ func checkAnswerShape(t testing.TB, what string, hdr http.Header, out []byte) {
 
 // request is every e2e test's one HTTP call: to base+path, with the token
 // (if any) as a bearer, body JSON-encoded unless it is nil or []byte, and
-// headers in key, value pairs. It returns errors instead of failing the
-// test, so goroutines may call it.
+// headers in key, value pairs (an empty value removes the header, e.g. the
+// default Content-Type). Request and answer are checked against the
+// OpenAPI document (checkContract). It returns errors instead of failing
+// the test, so goroutines may call it.
 func request(hc *http.Client, base, method, path, token string, body any, headers ...string) (int, http.Header, []byte, error) {
-	var r io.Reader
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case []byte:
-		r = bytes.NewReader(b)
+		raw = b
 	default:
 		buf, err := json.Marshal(b)
 		if err != nil {
 			return 0, nil, nil, err
 		}
-		r = bytes.NewReader(buf)
+		raw = buf
+	}
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, base+path, r)
 	if err != nil {
@@ -193,6 +206,10 @@ func request(hc *http.Client, base, method, path, token string, body any, header
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] == "" {
+			req.Header.Del(headers[i])
+			continue
+		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	resp, err := hc.Do(req)
@@ -201,6 +218,9 @@ func request(hc *http.Client, base, method, path, token string, body any, header
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
+	if err == nil {
+		err = checkContract(req, raw, resp.StatusCode, resp.Header, out)
+	}
 	return resp.StatusCode, resp.Header, out, err
 }
 
@@ -239,17 +259,11 @@ func items(t testing.TB, m map[string]any) []map[string]any {
 // answer, whatever its status.
 func doWithHeader(t testing.TB, c *Client, method, path string, body any, key, value string) map[string]any {
 	t.Helper()
-	buf, _ := json.Marshal(body)
-	req, _ := http.NewRequest(method, H.URL+path, bytes.NewReader(buf))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+c.Token)
-	req.Header.Set(key, value)
-	resp, err := http.DefaultClient.Do(req)
+	_, _, raw, err := request(http.DefaultClient, H.URL, method, path, c.Token, body, key, value)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	out := map[string]any{}
-	_ = json.NewDecoder(resp.Body).Decode(&out)
+	_ = json.Unmarshal(raw, &out)
 	return out
 }

@@ -421,7 +421,10 @@ func inScope(user, it map[string]any) bool {
 // publicRoutes answer anyone: no token, so no row of the matrix. Every
 // other route the router holds must have one (TestAccessMatrix), so a
 // route added without an access rule fails by construction.
-var publicRoutes = map[string]bool{"GET /healthz": true, "GET /readyz": true, "POST /api/v1/login": true}
+var publicRoutes = map[string]bool{"GET /healthz": true, "GET /readyz": true, "POST /api/v1/login": true,
+	// The OpenAPI document, and Prometheus's metrics (which ask for
+	// ZHUCUN_METRICS_TOKEN when one is set; see server's TestMetricsToken).
+	"GET /api/v1/openapi.json": true, "GET /metrics": true}
 
 // registeredRoutes walks the server's own router: every method and
 // pattern it answers, as "GET /api/v1/leaves/{id}".

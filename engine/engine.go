@@ -12,7 +12,10 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
@@ -22,8 +25,9 @@ import (
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/dynamicconfig"
 	tlog "go.temporal.io/server/common/log"
-	"go.temporal.io/server/common/metrics"
+	"go.temporal.io/server/common/membership/static"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
+	"go.temporal.io/server/common/primitives"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
 	"go.uber.org/zap"
@@ -48,13 +52,22 @@ type Options struct {
 	// SQLite; HistoryShards then applies (fixed once the databases exist).
 	PostgresURL   string
 	HistoryShards int
+	// UIAddr is where Temporal's Web UI listens (host:port); empty serves
+	// no UI.
+	UIAddr string
+	// Metrics, when set, collects the server's metrics (named
+	// temporal_server_...).
+	Metrics prometheus.Registerer
 }
 
 // Server is a running embedded Temporal server.
 type Server struct {
-	srv      temporal.Server
-	hostPort string
-	ns       string
+	srv         temporal.Server
+	hostPort    string
+	ns          string
+	ui          *webUI
+	phase       atomic.Int32
+	stopMetrics func()
 }
 
 const clusterName = "active"
@@ -79,7 +92,8 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			return nil, fmt.Errorf("data folder: %w", err)
 		}
 	}
-	logger := tlog.NewZapLogger(o.Log.Named("temporal").WithOptions(zap.IncreaseLevel(zap.WarnLevel)))
+	s := &Server{ns: o.Namespace}
+	logger := tlog.NewZapLogger(serverLog(o.Log.Named("temporal"), &s.phase))
 	sqlCfg := &config.SQL{PluginName: sqliteplugin.PluginName, ConnectAttributes: map[string]string{}}
 	var visCfg *config.SQL
 	if o.PostgresURL != "" {
@@ -123,13 +137,21 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			return nil, fmt.Errorf("temporal namespace: %w", err)
 		}
 	}
+	mh, stopMetrics, err := serverMetrics(o.Metrics, logger)
+	if err != nil {
+		return nil, err
+	}
+	s.stopMetrics = stopMetrics
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
+		// One process holds all four services: their hosts are known, so
+		// no membership ring is joined at start nor left at stop.
+		temporal.WithStaticHosts(staticHosts(ports)),
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorization.NewNoopAuthorizer()),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return authorization.NewNoopClaimMapper() }),
-		temporal.WithCustomMetricsHandler(metrics.NoopMetricsHandler),
+		temporal.WithCustomMetricsHandler(mh),
 		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
 			dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
 			// A namespace registered at first start is served within a second.
@@ -137,25 +159,34 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		}),
 	)
 	if err != nil {
+		stopMetrics()
 		return nil, fmt.Errorf("temporal server: %w", err)
 	}
 	if err := srv.Start(); err != nil {
+		stopMetrics()
 		return nil, fmt.Errorf("temporal server start: %w", err)
 	}
-	s := &Server{srv: srv, hostPort: net.JoinHostPort(host, fmt.Sprint(port)), ns: o.Namespace}
+	s.srv, s.hostPort = srv, net.JoinHostPort(host, fmt.Sprint(port))
 	if visCfg != nil {
 		err := s.waitFrontend(ctx)
 		if err == nil {
 			err = registerNamespace(ctx, s.hostPort, o.Namespace)
 		}
 		if err != nil {
-			_ = srv.Stop()
+			_ = s.Stop()
 			return nil, fmt.Errorf("temporal namespace: %w", err)
 		}
 	}
 	if err := s.waitReady(ctx, o.SearchAttributes); err != nil {
-		_ = srv.Stop()
+		_ = s.Stop()
 		return nil, err
+	}
+	s.phase.Store(phaseRunning)
+	if o.UIAddr != "" {
+		if s.ui, err = startUI(ctx, o.UIAddr, s.dialAddr(), o.Namespace); err != nil {
+			_ = s.Stop()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -166,8 +197,43 @@ func (s *Server) HostPort() string { return s.hostPort }
 // Namespace is the namespace created for zhucun.
 func (s *Server) Namespace() string { return s.ns }
 
-// Stop shuts the server down.
-func (s *Server) Stop() error { return s.srv.Stop() }
+// UIURL is the address of Temporal's Web UI, empty when none is served.
+func (s *Server) UIURL() string {
+	if s.ui == nil {
+		return ""
+	}
+	return s.ui.url
+}
+
+// Quiesce tells the server that zhucun is stopping: from now on its
+// complaints about pollers and peers going away are logged at debug level.
+func (s *Server) Quiesce() { s.phase.Store(phaseStopping) }
+
+// Stop shuts the UI and the server down.
+func (s *Server) Stop() error {
+	s.Quiesce()
+	if s.ui != nil {
+		s.ui.stop()
+	}
+	err := s.srv.Stop()
+	s.stopMetrics()
+	return err
+}
+
+// dialAddr is the frontend's address as a local client dials it.
+func (s *Server) dialAddr() string {
+	h, p, _ := net.SplitHostPort(s.hostPort)
+	return net.JoinHostPort(loopbackFor(h), p)
+}
+
+// staticHosts names each service's own gRPC address.
+func staticHosts(p servicePorts) map[primitives.ServiceName]static.Hosts {
+	hosts := map[primitives.ServiceName]static.Hosts{}
+	for i, name := range serviceNames {
+		hosts[primitives.ServiceName(name)] = static.SingleLocalHost(net.JoinHostPort("127.0.0.1", fmt.Sprint(p.GRPC[i])))
+	}
+	return hosts
+}
 
 // waitReady dials until the frontend answers and the search attributes
 // are visible (a first start registers them through the namespace row).

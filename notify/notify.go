@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.uber.org/zap"
 
+	"zhucun/metrics"
 	"zhucun/store"
 )
 
@@ -151,6 +152,8 @@ type Sender struct {
 	Batch int
 	// Interval is the pause between passes (default 2 s).
 	Interval time.Duration
+	// Metrics counts deliveries and failures; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 const (
@@ -229,6 +232,7 @@ func (s *Sender) sendOnce(ctx context.Context) (sent, picked int, err error) {
 		}
 		picked++
 		derr := s.deliver(ctx, o)
+		s.Metrics.OutboxDelivery(derr == nil)
 		if derr == nil {
 			if err := tx.MarkSent(dbctx, o.ID); err != nil {
 				return 0, picked, fmt.Errorf("notify: mark sent: %w", err)

@@ -3,11 +3,11 @@ package server
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5/middleware"
 	"go.uber.org/zap"
 
 	"zhucun/actions"
 	"zhucun/errs"
+	"zhucun/internal/reqlog"
 )
 
 // handler is a JSON handler: decode, call an action, encode; any error is
@@ -28,11 +28,11 @@ func (s *Server) handle(h handler) http.HandlerFunc {
 // down) is logged with its detail, which the answer never carries.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e, known := actions.Explain(err)
-	log := s.log.Debug
+	l := reqlog.From(r.Context(), s.log) // names the request_id
+	log := l.Debug
 	if !known {
-		log = s.log.Error
+		log = l.Error
 	}
-	log("request failed", zap.String("request_id", middleware.GetReqID(r.Context())),
-		zap.String("path", r.URL.Path), zap.String("code", string(e.Code)), zap.Error(err))
+	log("request failed", zap.String("path", r.URL.Path), zap.String("code", string(e.Code)), zap.Error(err))
 	writeJSON(w, errs.Status(e.Code), map[string]any{"error": e})
 }

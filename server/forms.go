@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"zhucun/actions"
+	"zhucun/internal/reqlog"
 )
 
 func (s *Server) submitLeave(w http.ResponseWriter, r *http.Request) error {
@@ -111,7 +112,7 @@ func (s *Server) writeSheet(w http.ResponseWriter, r *http.Request, sh actions.S
 	w.Header().Set("Content-Disposition", `attachment; filename="download.xlsx"; filename*=UTF-8''`+url.PathEscape(sh.Name))
 	w.WriteHeader(http.StatusOK)
 	if err := sh.Write(w); err != nil {
-		s.log.Error("write xlsx", zap.String("file", sh.Name), zap.Error(err))
+		reqlog.From(r.Context(), s.log).Error("write xlsx", zap.String("file", sh.Name), zap.Error(err))
 	}
 	return nil
 }

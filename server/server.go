@@ -18,6 +18,8 @@ import (
 
 	"zhucun/actions"
 	"zhucun/errs"
+	"zhucun/internal/reqlog"
+	"zhucun/metrics"
 	"zhucun/web"
 )
 
@@ -38,6 +40,10 @@ type Config struct {
 	// fail; see loginHandler); zero means DefaultLoginPerUserPerMinute.
 	LoginPerUserPerMinute int
 	MaxBodyBytes          int64
+	// Metrics, when set, counts requests and is served at /metrics;
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	Metrics      *metrics.Metrics
+	MetricsToken string
 }
 
 // Server holds the handlers' dependencies.
@@ -78,7 +84,7 @@ func (s *Server) Actions() *actions.Actions { return s.act }
 // API under /api/v1, the pages for people at /, and the probes.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.accessLog, s.recoverer, middleware.Timeout(30*time.Second))
+	r.Use(middleware.RequestID, s.accessLog, s.instrument, s.recoverer, middleware.Timeout(30*time.Second))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			req.Body = http.MaxBytesReader(w, req.Body, s.cfg.MaxBodyBytes)
@@ -89,6 +95,7 @@ func (s *Server) Handler() http.Handler {
 		return writeJSON(w, 200, map[string]string{"status": "ok"})
 	}))
 	r.With(securityHeaders).Get("/readyz", s.handle(s.readyz))
+	r.With(securityHeaders).Get("/metrics", s.metrics)
 	r.Route("/api/v1", s.apiRoutes)
 	if s.pages != nil {
 		r.Group(func(r chi.Router) {
@@ -108,6 +115,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) { s.fail(w, req, errs.Generic(errs.MethodNotAllowed)) })
 	r.With(s.loginLimitByAddress()).Post("/login", s.loginHandler())
+	r.Get("/openapi.json", s.openAPI)
 	r.Group(func(r chi.Router) {
 		r.Use(s.authenticate)
 		r.Post("/logout", s.handle(s.logout))
@@ -141,15 +149,25 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // accessLog logs one line per request; never the body, never the token.
+// It gives the request a logger naming its request_id (reqlog), which
+// every line logged while serving it uses, and adds what the request
+// noted (reqlog.Note: the workflow it started or updated) to its line.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		next.ServeHTTP(ww, r)
-		s.log.Info("http", zap.String("request_id", middleware.GetReqID(r.Context())),
-			zap.String("method", r.Method), zap.String("path", r.URL.Path),
-			zap.Int("status", ww.Status()), zap.Int("bytes", ww.BytesWritten()),
+		id := middleware.GetReqID(r.Context())
+		w.Header().Set("X-Request-Id", id) // to quote when reporting a problem
+		log := s.log.With(zap.String("request_id", id))
+		ctx, notes := reqlog.WithNotes(reqlog.With(r.Context(), log))
+		next.ServeHTTP(ww, r.WithContext(ctx))
+		fields := []zap.Field{zap.String("method", r.Method), zap.String("path", r.URL.Path)}
+		if rc := chi.RouteContext(ctx); rc != nil && rc.RoutePattern() != "" {
+			fields = append(fields, zap.String("route", rc.RoutePattern()))
+		}
+		fields = append(fields, zap.Int("status", ww.Status()), zap.Int("bytes", ww.BytesWritten()),
 			zap.Duration("took", time.Since(start)))
+		log.Info("http", append(fields, notes.Fields()...)...)
 	})
 }
 
@@ -157,8 +175,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil && v != http.ErrAbortHandler {
-				s.log.Error("panic", zap.Any("panic", v), zap.Stack("stack"),
-					zap.String("request_id", middleware.GetReqID(r.Context())))
+				reqlog.From(r.Context(), s.log).Error("panic", zap.Any("panic", v), zap.Stack("stack"))
 				s.fail(w, r, errs.Generic(errs.Internal))
 			}
 		}()

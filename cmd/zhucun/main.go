@@ -40,6 +40,8 @@ Usage:
   zhucun user passwd --username U    (reads the new password from stdin)
   zhucun bench [--clients 1,16,64] [--n 300]   front end vs raw Temporal, measured
   zhucun bench --temporal-address H:P --api URL1,URL2 --database-url U   the same against a split deployment
+  zhucun backup DIR               copy the database and the embedded Temporal's two (pg_dump), while it runs
+  zhucun restore DIR [--replace] put a backup into DATABASE_URL's databases and catch the read model up
   zhucun version
 
 Settings come from flags or the environment: DATABASE_URL, TEMPORAL_ADDRESS,
@@ -81,6 +83,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return userCmd(ctx, rest, stdin, stdout)
 	case "bench":
 		return benchCmd(ctx, rest, stdout)
+	case "backup":
+		return backupCmd(ctx, rest, stdout)
+	case "restore":
+		return restoreCmd(ctx, rest, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "zhucun", version)
 		return nil
@@ -122,10 +128,13 @@ func serve(ctx context.Context, args []string, mode app.Mode, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	log.Info("zhucun is up", zap.String("url", a.URL), zap.Duration("took", time.Since(started)))
+	log.Info("zhucun is up", zap.String("url", a.URL), zap.String("temporal_ui", a.UIURL()), zap.Duration("took", time.Since(started)))
 	if cfg.Demo && mode.API {
 		fmt.Fprintf(stdout, "\nzhucun is serving at %s. Demo accounts (password %q):\n", a.URL, demo.Password)
 		printAccounts(stdout, true)
+		if ui := a.UIURL(); ui != "" {
+			fmt.Fprintf(stdout, "\nTemporal Web UI (read-only): %s\n", ui)
+		}
 		fmt.Fprintln(stdout, "\nStop with Ctrl-C; everything is kept for the next start.")
 	}
 	<-ctx.Done()

@@ -8,7 +8,9 @@ import (
 
 	"go.uber.org/zap"
 
+	"zhucun/app"
 	"zhucun/engine"
+	"zhucun/metrics"
 	"zhucun/store"
 )
 
@@ -23,10 +25,16 @@ func temporalCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	log := newLogger(cfg.Debug)
 	defer log.Sync()
+	if err := cfg.TemporalPortsFree(); err != nil {
+		return err
+	}
 	eo, err := cfg.EngineOptions(log)
 	if err != nil {
 		return err
 	}
+	m := metrics.New()
+	defer m.Close()
+	eo.Metrics = m.Registry
 	where := "SQLite in " + cfg.DataDir
 	if eo.PostgresURL != "" {
 		where = fmt.Sprintf("PostgreSQL %s (+_temporal, +_temporal_visibility), %d history shards", store.MaskURL(eo.PostgresURL), eo.HistoryShards)
@@ -37,9 +45,21 @@ func temporalCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log.Info("temporal is up", zap.String("address", srv.HostPort()), zap.String("namespace", srv.Namespace()), zap.Duration("took", time.Since(started)))
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := app.ServeMetrics(ctx, cfg.MetricsAddr, m.Handler(), log)
+		if err != nil {
+			_ = srv.Stop()
+			return err
+		}
+		defer stopMetrics()
+	}
+	log.Info("temporal is up", zap.String("address", srv.HostPort()), zap.String("namespace", srv.Namespace()),
+		zap.String("temporal_ui", srv.UIURL()), zap.Duration("took", time.Since(started)))
 	// One line on stdout that scripts wait for and read the address from.
 	fmt.Fprintf(stdout, "zhucun temporal: serving at %s, namespace %s, %s\n", srv.HostPort(), srv.Namespace(), where)
+	if ui := srv.UIURL(); ui != "" {
+		fmt.Fprintf(stdout, "zhucun temporal: Temporal Web UI (read-only) at %s\n", ui)
+	}
 	<-ctx.Done()
 	log.Info("shutting down")
 	if err := srv.Stop(); err != nil {
