@@ -78,7 +78,7 @@ func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id s
 		TownshipID: mc.TownshipID, CountyID: mc.CountyID, Kind: req.Kind,
 		StartDate: policy.FormatDate(start), EndDate: policy.FormatDate(end), Reason: req.Reason,
 		Route: route, PolicyVersion: pol.Ref(), Rules: pol.Rules.Leave,
-		EscalateTo: resolveParty(pol.Rules.Leave.EscalateTo, mc),
+		EscalateTo: resolveParty(pol.Rules.Leave.Escalation[policy.RoleTownshipCommittee], mc),
 		StartAt:    start, EndAt: policy.EndOfDay(end), ReturnDueAt: policy.ReturnDue(pol.Rules.Leave, end),
 		SubmittedBy: actorOf(u), SubmittedAt: a.now().Truncate(time.Millisecond),
 	}, nil
