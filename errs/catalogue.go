@@ -185,7 +185,6 @@ const (
 	MsgAbsenceAlready       Msg = "absence.already"
 	MsgReportOutOfScope     Msg = "report.out_of_scope"
 	MsgReportBureauOnly     Msg = "report.bureau_only"
-	MsgReportNotBegun       Msg = "report.not_begun"
 	MsgReportSubmitted      Msg = "report.submitted"
 	MsgReportSubmittedMonth Msg = "report.submitted_month"
 	MsgReportBadInput       Msg = "report.bad_input"
@@ -381,7 +380,6 @@ var catalogue = map[Msg]string{
 	MsgAbsenceAlready:       "该离岗记录已经是：%s",
 	MsgReportOutOfScope:     "%s的月度汇总只对本县县级部门和市级部门开放",
 	MsgReportBureauOnly:     "只有%s乡村振兴局可以报送本县的月度汇总",
-	MsgReportNotBegun:       "该月的汇总周期尚未开始",
 	MsgReportSubmitted:      "该月度汇总已经报送",
 	MsgReportSubmittedMonth: "%s的%s月度汇总已经报送",
 	MsgReportBadInput:       "月度汇总流程的输入不完整",
@@ -484,6 +482,17 @@ var statusNames = map[string]string{
 	"closed": "已关闭", "voided": "已作废",
 	"awaiting_filing": "待备案", "filed": "已备案", "reported": "已上报",
 	"open": "未报送", "submitted": "已报送",
+}
+
+// LeaveKindName is a kind of leave as people read it.
+func LeaveKindName(kind string) string {
+	switch kind {
+	case "personal":
+		return "事假"
+	case "sick":
+		return "病假"
+	}
+	return "请假"
 }
 
 // StatusName is a process status as people read it.
