@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -197,7 +198,7 @@ func (s *Store) PutHolidayYear(ctx context.Context, year int, sch policy.YearSch
 	work, _ := json.Marshal(append([]string{}, sch.Workdays...))
 	var h HolidayYear
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('holidays:' || $1::text))`, year); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('holidays:' || $1))`, strconv.Itoa(year)); err != nil {
 			return err
 		}
 		var err error
