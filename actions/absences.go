@@ -85,8 +85,8 @@ func (a *Actions) absenceInput(ctx context.Context, u User, req AbsenceRequest, 
 	if err != nil {
 		return workflows.AbsenceInput{}, err
 	}
-	if mc.CountyID == "" {
-		return workflows.AbsenceInput{}, errs.Field("member_id", errs.MsgAbsenceNoTeam)
+	if mc.CountyID == "" { // never on a team
+		return workflows.AbsenceInput{}, errs.New(errs.Conflict, errs.MsgAbsenceNotOnTeam, found.In(policy.China).Format("2006-01-02 15:04"))
 	}
 	if u.Role == policy.RoleCountyBureau && u.CountyID != mc.CountyID {
 		return workflows.AbsenceInput{}, errs.New(errs.Forbidden, errs.MsgAbsenceOwnCounty)
@@ -275,6 +275,12 @@ func signerOf(u User) workflows.Actor {
 // (误报), with a reason: it leaves the report and the member's tally.
 func (a *Actions) VoidAbsence(ctx context.Context, u User, req CloseRequest) (workflows.Absence, error) {
 	ab, err := a.absenceFor(ctx, u, req.ID)
+	county := u.Role == policy.RoleCountyOrgDept || u.Role == policy.RoleCountyBureau
+	if err == nil && (!county || u.CountyID != ab.CountyID) {
+		// The workflow decides too; this answers the same for an absence
+		// whose workflow has ended.
+		err = errs.New(errs.Forbidden, errs.MsgVoidCountyOnly)
+	}
 	if err == nil {
 		err = req.Check()
 	}

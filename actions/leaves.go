@@ -97,7 +97,7 @@ func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id s
 	if err != nil {
 		return workflows.LeaveInput{}, nil, err
 	}
-	submitted := now.Truncate(time.Millisecond)
+	submitted := now.Truncate(time.Millisecond).In(policy.China)
 	return workflows.LeaveInput{
 		ID: id, MemberID: mc.MemberID, MemberName: mc.MemberName, UnitID: mc.UnitID, TeamID: mc.TeamID,
 		TownshipID: mc.TownshipID, CountyID: mc.CountyID, Kind: req.Kind,

@@ -62,7 +62,7 @@ type rosterParties struct {
 // lock, reserves it, and starts its filing workflow; a start that fails
 // releases the reservation so the members are not blocked.
 func (a *Actions) RecordRosterChange(ctx context.Context, u User, req RosterRequest) (Created, error) {
-	if u.Role != policy.RoleCountyBureau && u.Role != policy.RoleUnitHead && !isCityOffice(u) {
+	if u.Role != policy.RoleCountyBureau && u.Role != policy.RoleUnitHead && !cityOfficeRole(u) {
 		return Created{}, errs.New(errs.Forbidden, errs.MsgRosterRecorders)
 	}
 	eff, err := req.Check(policy.DayOf(a.now()))
@@ -141,7 +141,7 @@ func notFoundField(err error, field string, m errs.Msg) error {
 // canRecordRoster: the bureau of the team's county, or the head of the
 // unit that sent the member (either member, for a replacement).
 func canRecordRoster(u store.User, ps rosterParties) error {
-	ok := isCityOffice(u) // a city office may record any change (an old one only it may)
+	ok := cityOfficeRole(u) // an old change, and only that (checkBackdate)
 	switch u.Role {
 	case policy.RoleCountyBureau:
 		ok = u.CountyID == ps.team.CountyID
@@ -207,15 +207,25 @@ func (a *Actions) rosterInput(ctx context.Context, u User, req RosterRequest, ps
 // calendar for its ledger report's deadline (filing rarely takes weeks).
 const restDaysAhead = 200
 
+// cityOfficeRole: the city's two offices (not the operator's admin).
+func cityOfficeRole(u User) bool {
+	return u.Role == policy.RoleCityOrgDept || u.Role == policy.RoleCityBureau
+}
+
 // checkBackdate: a change effective more than BackdateDays ago is for a
-// city office to record (403 for others), and flagged; one recorded after
-// the filing days is flagged as filed late (the unit's lateness). It
-// returns the flags' notes.
+// city office to record (403 for others), and flagged; a city office
+// records only those (the rest are the county's and the units'). One
+// recorded after the filing days is flagged as filed late (the unit's
+// lateness). It returns the flags' notes.
 func checkBackdate(u User, r policy.RosterRules, eff, filingDue, now time.Time) (map[string]string, error) {
 	notes := map[string]string{}
 	today := policy.DayOf(now)
-	if eff.Before(policy.AddDays(today, -r.BackdateDays)) {
-		if !isCityOffice(u) {
+	old := eff.Before(policy.AddDays(today, -r.BackdateDays))
+	if cityOfficeRole(u) && !old {
+		return nil, errs.New(errs.Forbidden, errs.MsgRosterCityOld, r.BackdateDays)
+	}
+	if old {
+		if !cityOfficeRole(u) {
 			return nil, errs.New(errs.Forbidden, errs.MsgRosterBackdateCity, policy.FormatDate(eff), r.BackdateDays)
 		}
 		notes[workflows.FlagBackdated] = fmt.Sprintf("生效日期%s早于登记日%d天以上，由%s登记（第十七条）",

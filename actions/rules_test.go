@@ -207,4 +207,8 @@ func TestNoRewritingDistantPast(t *testing.T) {
 	if notes, err := checkBackdate(county, r, eff, due(eff), now); err != nil || len(notes) != 0 {
 		t.Errorf("two days back: %v %v", notes, err)
 	}
+	// A recent change is the county's and the units', not the city's.
+	if _, err := checkBackdate(city, r, eff, due(eff), now); err == nil {
+		t.Errorf("a city office recorded a recent change")
+	}
 }

@@ -168,7 +168,6 @@ const (
 
 	// Absence explanation (article 18).
 	MsgAbsenceRecorders     Msg = "absence.recorders"
-	MsgAbsenceNoTeam        Msg = "absence.no_team"
 	MsgAbsenceOwnCounty     Msg = "absence.own_county"
 	MsgAbsenceLeaveCovers   Msg = "absence.leave_covers"
 	MsgAbsenceOutOfScope    Msg = "absence.out_of_scope"
@@ -217,6 +216,7 @@ const (
 	MsgRosterAlreadyLeads    Msg = "roster.already_leads"
 	MsgRosterLeaderLater     Msg = "roster.leader_later"
 	MsgRosterBackdateCity    Msg = "roster.backdate_city"
+	MsgRosterCityOld         Msg = "roster.city_old"
 	MsgTeamOutOfScope        Msg = "team.out_of_scope"
 	MsgLedgerOffices         Msg = "ledger.offices"
 	MsgRecordOutOfScope      Msg = "record.out_of_scope"
@@ -363,7 +363,6 @@ var catalogue = map[Msg]string{
 	MsgRouteJoinedItem: "%s至%s（%s）",
 
 	MsgAbsenceRecorders:     "只有市乡村振兴局或县乡村振兴局可以登记查岗发现的离岗",
-	MsgAbsenceNoTeam:        "该队员当时不在任何工作队",
 	MsgAbsenceOwnCounty:     "县乡村振兴局只能登记本县队员的离岗",
 	MsgAbsenceLeaveCovers:   "该时间在已批准的请假（%s 至 %s，%s）之内，队员并非无故离岗；如仍要登记，请确认（\"confirm\": true）",
 	MsgAbsenceOutOfScope:    "该离岗记录不在您的查看范围内",
@@ -411,6 +410,7 @@ var catalogue = map[Msg]string{
 	MsgRosterAlreadyLeads:    "%s（%s）已是%s的队长",
 	MsgRosterLeaderLater:     "%s自%s起已有队长，晚于%s；请按日期顺序登记变动",
 	MsgRosterBackdateCity:    "生效日期 %s 早于登记日%d天以上；这样的变动须由市级部门登记",
+	MsgRosterCityOld:         "市级部门只登记生效日期早于%d天以前的变动；其他变动由县乡村振兴局或队员的派出单位登记",
 	MsgTeamOutOfScope:        "%s的名册不在您的查看范围内",
 	MsgLedgerOffices:         "台账只对县级和市级部门开放，各在其范围内",
 	MsgRecordOutOfScope:      "该队员的年度记录不在您的查看范围内",

@@ -351,7 +351,7 @@ func (w *leaveWorkflow) openApprovalAt(now time.Time, name string, approvers []P
 	r := w.in.Rules
 	due := w.in.StartAt
 	if !w.in.ApprovalDueAt.IsZero() {
-		due = w.in.ApprovalDueAt
+		due = w.in.ApprovalDueAt.In(cst)
 	}
 	if name == StepExtensionApproval {
 		due = w.endAt
