@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
@@ -22,6 +23,10 @@ import (
 // type, and replays them through the current code. With UPDATE_HISTORIES=1
 // it also saves them to workflows/testdata, where the workflows package's
 // replay test guards every later change against breaking running processes.
+// The files are named with the day they were recorded (or HISTORIES_TAG),
+// "leaveworkflow-closed-20261201.json": a new recording adds to the old
+// ones, never replaces them, so the paths of processes started by older
+// code keep being replayed too.
 func TestHistoriesReplay(t *testing.T) {
 	ctx := context.Background()
 	resp, err := H.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{PageSize: 1000})
@@ -56,7 +61,11 @@ func TestHistoriesReplay(t *testing.T) {
 		n++
 		if os.Getenv("UPDATE_HISTORIES") == "1" {
 			b, _ := protojson.MarshalOptions{Indent: "  "}.Marshal(hist)
-			name := strings.ToLower(key) + ".json"
+			tag := os.Getenv("HISTORIES_TAG")
+			if tag == "" {
+				tag = time.Now().Format("20060102")
+			}
+			name := strings.ToLower(key) + "-" + tag + ".json"
 			if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", name), b, 0o644); err != nil {
 				t.Fatal(err)
 			}
