@@ -111,18 +111,8 @@ func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id s
 	}, near, nil
 }
 
-// route resolves who approves a leave of these dates and who gets it on
-// file, under the rules given.
-func (a *Actions) route(ctx context.Context, rules policy.LeaveRules, mc store.MemberContext, start, end time.Time) (workflows.Route, error) {
-	cal, err := a.calendar(ctx)
-	if err != nil {
-		return workflows.Route{}, err
-	}
-	return LeaveRoute(rules, cal, mc, start, end)
-}
-
-// LeaveRoute is route's pure part for a leave of any kind, joined with
-// none: see LeaveRouteFor.
+// LeaveRoute routes a leave of any kind, joined with none: see
+// LeaveRouteFor.
 func LeaveRoute(rules policy.LeaveRules, cal policy.Calendar, mc store.MemberContext, start, end time.Time) (workflows.Route, error) {
 	return LeaveRouteFor(rules, cal, mc, "", start, end, nil)
 }

@@ -496,8 +496,8 @@ func TestLateRecordingFairDeadline(t *testing.T) {
 		ab["found_cycle"] != policy.CycleKey(fy, fm) || ab["overdue"] != false {
 		t.Fatalf("recorded late: due %v (want %v) cycle %v late %v: %v", due, wantDue, ab["cycle_month"], late, ab)
 	}
-	if due.Sub(time.Now()) < 3*24*time.Hour-time.Minute {
-		t.Errorf("due in %v, fewer than 3 days", due.Sub(time.Now()))
+	if time.Until(due) < 3*24*time.Hour-time.Minute {
+		t.Errorf("due in %v, fewer than 3 days", time.Until(due))
 	}
 	id := ab["id"].(string)
 	H.Login(t, "r01").JSON(t, "POST", "/api/v1/absences/"+id+"/explanation", map[string]any{"text": "当日在县里培训"}, 200)
