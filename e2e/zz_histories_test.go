@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,14 @@ func TestHistoriesReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Keep the longest history of each type and state: it covers most.
+	// Then, for each update a type's kept histories never took (a cancel,
+	// a void...), the longest history that took it.
 	longest := map[string]*historypb.History{}
+	type run struct {
+		typ  string
+		hist *historypb.History
+	}
+	var runs []run
 	for _, ex := range resp.Executions {
 		if ex.Status == enums.WORKFLOW_EXECUTION_STATUS_FAILED || ex.Status == enums.WORKFLOW_EXECUTION_STATUS_TERMINATED {
 			continue
@@ -45,9 +53,29 @@ func TestHistoriesReplay(t *testing.T) {
 		}
 		key := ex.Type.GetName() + "-" + state
 		hist := fetchHistory(t, ex.Execution.WorkflowId, ex.Execution.RunId)
+		runs = append(runs, run{ex.Type.GetName(), hist})
 		if cur, ok := longest[key]; !ok || len(hist.Events) > len(cur.Events) {
 			longest[key] = hist
 		}
+	}
+	covered := map[string]bool{} // type + " " + update name
+	for key, hist := range longest {
+		typ, _, _ := strings.Cut(key, "-")
+		for _, u := range updateNames(hist) {
+			covered[typ+" "+u] = true
+		}
+	}
+	extra := map[string]*historypb.History{}
+	for _, r := range runs {
+		for _, u := range updateNames(r.hist) {
+			key := r.typ + "-" + u
+			if cur, ok := extra[key]; !covered[r.typ+" "+u] && (!ok || len(r.hist.Events) > len(cur.Events)) {
+				extra[key] = r.hist
+			}
+		}
+	}
+	for key, hist := range extra {
+		longest[key] = hist
 	}
 	replayer := worker.NewWorkflowReplayer()
 	for _, wf := range workflows.All() {
@@ -77,6 +105,19 @@ func TestHistoriesReplay(t *testing.T) {
 	for key, h := range longest {
 		fmt.Printf("replayed %s: %d events\n", key, len(h.Events))
 	}
+}
+
+// updateNames are the updates a history accepted, each once.
+func updateNames(h *historypb.History) []string {
+	var out []string
+	for _, e := range h.Events {
+		if a := e.GetWorkflowExecutionUpdateAcceptedEventAttributes(); a != nil {
+			if n := a.GetAcceptedRequest().GetInput().GetName(); n != "" && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 func fetchHistory(t *testing.T, id, run string) *historypb.History {
