@@ -187,6 +187,9 @@ func TestCancelApprovedLeave(t *testing.T) {
 	if back["status"] != "returned" || back["not_taken"] != true || back["actual_days"] != 0.0 || back["actual_end_date"] != nil {
 		t.Errorf("back on the first day: %v", back)
 	}
+	if row := processRow(t, r01, sid); row["closed_at"] == nil || len(row["waiting_on"].([]any)) != 0 {
+		t.Errorf("not taken, yet it goes on (filing unacknowledged): %v", row)
+	}
 	rec := r01.JSON(t, "GET", "/api/v1/members/r01/record", nil, 200)
 	for _, lv := range rec["leaves"].([]any) {
 		if m := lv.(map[string]any); m["id"] == sid && m["days"] != 0.0 {

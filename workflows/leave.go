@@ -673,6 +673,16 @@ func (w *leaveWorkflow) report(ctx workflow.Context, a ReturnArgs) (Leave, error
 		}
 	}
 	w.notify(approvers, "已销假：「"+w.subject()+"」于 "+a.ReturnedOn+" 返岗")
+	if a.NotTaken {
+		// Not taken: nothing is left to file, the leave ends here.
+		for _, st := range w.openSteps() {
+			told := append([]Party(nil), st.WaitingOn...)
+			st.Decisions = append(st.Decisions, decisionOf(a.Actor, "not_taken", a.ReturnedOn, now))
+			st.WaitingOn = []Party{}
+			w.close(ctx, st)
+			w.notify(told, "请假未休：「"+w.subject()+"」开始当天即已销假，无需再备案")
+		}
+	}
 	return w.detail(), w.save(ctx)
 }
 
@@ -685,9 +695,6 @@ func (w *leaveWorkflow) validateCancel(ctx workflow.Context, a ActorArgs) error 
 	}
 	if !chinaNow(ctx).Before(w.in.StartAt) {
 		return conflict(errs.MsgLeaveCancelStarted, w.leave.StartDate)
-	}
-	if trimmed(a.Comment) == "" {
-		return invalid(errs.MsgRequired)
 	}
 	return nil
 }

@@ -97,8 +97,7 @@ func TestCancelApprovedLeave(t *testing.T) {
 		h := newHarness(t, at(t, "2026-12-01T09:00"))
 		in := leaveInput(t, "2026-12-10", "2026-12-12")
 		h.ok(at(t, "2026-12-01T11:00"), workflows.LeaveDecide, approve(committeeActor))
-		h.ok(at(t, "2026-12-01T12:00"), workflows.LeaveFile, fileBy(orgDeptActor))
-		h.ok(at(t, "2026-12-01T12:00"), workflows.LeaveFile, fileBy(bureauActor))
+		h.ok(at(t, "2026-12-01T12:00"), workflows.LeaveFile, fileBy(orgDeptActor)) // the bureau never files
 		h.reject(at(t, "2026-12-10T00:00").Add(time.Second), workflows.LeaveCancel, cancelBy(memberActor), workflows.ErrConflict)
 		back := workflows.ReturnArgs{Actor: memberActor, ReturnedOn: "2026-12-10", NotTaken: true}
 		h.okThen(at(t, "2026-12-10T09:00"), workflows.LeaveReturn, back, func(l workflows.Leave) {
@@ -106,9 +105,15 @@ func TestCancelApprovedLeave(t *testing.T) {
 				t.Errorf("back on the first day: status %q not taken %v days %v end %v", l.Status, l.NotTaken, l.ActualDays, l.ActualEndDate)
 			}
 		})
-		h.run(in)
+		h.run(in) // ends at once: nothing is left to file
 		if l := h.result(); l.Status != workflows.LeaveReturned || !l.NotTaken {
 			t.Errorf("result %q not taken %v", l.Status, l.NotTaken)
+		}
+		if end := h.env.Now(); end.After(at(t, "2026-12-10T09:01")) {
+			t.Errorf("ended at %v, not when reported back", end)
+		}
+		if !hasNotice(h.notices(), bureau, "未休") {
+			t.Errorf("the bureau, still to file, was not told")
 		}
 	})
 }
