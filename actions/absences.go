@@ -85,23 +85,44 @@ func (a *Actions) absenceInput(ctx context.Context, u User, req AbsenceRequest, 
 	if err != nil {
 		return workflows.AbsenceInput{}, err
 	}
-	if mc.CountyID == "" {
-		return workflows.AbsenceInput{}, errs.Field("member_id", errs.MsgAbsenceNoTeam)
+	if mc.CountyID == "" { // never on a team
+		return workflows.AbsenceInput{}, errs.New(errs.Conflict, errs.MsgAbsenceNotOnTeam, found.In(policy.China).Format("2006-01-02 15:04"))
 	}
 	if u.Role == policy.RoleCountyBureau && u.CountyID != mc.CountyID {
 		return workflows.AbsenceInput{}, errs.New(errs.Forbidden, errs.MsgAbsenceOwnCounty)
+	}
+	// Only someone on a team at the moment found can be absent from it.
+	if st, err := a.store.MemberStanding(ctx, mc.MemberID, found); err != nil {
+		return workflows.AbsenceInput{}, err
+	} else if st.TeamID == "" {
+		return workflows.AbsenceInput{}, errs.New(errs.Conflict, errs.MsgAbsenceNotOnTeam, found.In(policy.China).Format("2006-01-02 15:04"))
 	}
 	conflict, err := a.leaveConflict(ctx, mc.MemberID, found, req.Confirm)
 	if err != nil {
 		return workflows.AbsenceInput{}, err
 	}
+	var pending *workflows.LeaveConflict
+	if conflict == nil {
+		// A leave still waiting for approval is mentioned, not a 409.
+		if c, err := a.store.LeavePendingCovering(ctx, mc.MemberID, found); err != nil {
+			return workflows.AbsenceInput{}, err
+		} else if c != nil {
+			pending = &workflows.LeaveConflict{LeaveID: c.LeaveID, StartDate: c.StartDate, EndDate: c.EndDate, Status: c.Status}
+		}
+	}
 	pol, err := a.store.CurrentPolicy(ctx, mc.CountyID)
 	if err != nil {
 		return workflows.AbsenceInput{}, err
 	}
+	cal, err := a.calendar(ctx)
+	if err != nil {
+		return workflows.AbsenceInput{}, err
+	}
 	rules := pol.Rules.Absence
-	y, m := policy.CycleMonth(rules, found)
-	due := policy.ExplanationDue(rules, y, m)
+	// Recorded late, or with too few days left: a fair deadline of its
+	// own, in the report of the month it falls in.
+	fy, fm := policy.CycleMonth(rules, found)
+	due, y, m, lateRecorded := policy.AbsenceDue(rules, policy.PeriodsOf(pol.Rules, cal), found, a.now())
 	return workflows.AbsenceInput{
 		AbsenceFacts: workflows.AbsenceFacts{
 			ID: uuid.NewString(), MemberID: mc.MemberID, MemberName: mc.MemberName, UnitID: mc.UnitID,
@@ -117,6 +138,9 @@ func (a *Actions) absenceInput(ctx context.Context, u User, req AbsenceRequest, 
 		},
 		UnitHead:      resolveParty(policy.RoleUnitHead, mc),
 		LeaveConflict: conflict,
+		PendingLeave:  pending,
+		LateRecorded:  lateRecorded,
+		FoundCycle:    policy.CycleKey(fy, fm),
 	}, nil
 }
 
@@ -233,7 +257,37 @@ func (a *Actions) SignAbsence(ctx context.Context, u User, req DecisionRequest) 
 	if err != nil {
 		return ab, err
 	}
-	return a.updateAbsence(ctx, ab, workflows.AbsenceSign, workflows.SignArgs{Actor: actorOf(u), Decision: req.Decision, Comment: req.Comment})
+	return a.updateAbsence(ctx, ab, workflows.AbsenceSign, workflows.SignArgs{Actor: signerOf(u), Decision: req.Decision, Comment: req.Comment})
+}
+
+// signerOf is u as the signer of an explanation: the unit's principal
+// (一把手) acts AsPrincipal, any other head does not, and the workflow
+// refuses them. Delegation (a later issue) plugs in here: a head the
+// principal delegated to would act AsPrincipal with OnBehalfOf the
+// principal's user id, and the signature records both.
+func signerOf(u User) workflows.Actor {
+	act := actorOf(u)
+	act.AsPrincipal = u.Role == policy.RoleUnitHead && u.Principal
+	return act
+}
+
+// VoidAbsence is a county office voiding an absence recorded wrongly
+// (误报), with a reason: it leaves the report and the member's tally.
+func (a *Actions) VoidAbsence(ctx context.Context, u User, req CloseRequest) (workflows.Absence, error) {
+	ab, err := a.absenceFor(ctx, u, req.ID)
+	county := u.Role == policy.RoleCountyOrgDept || u.Role == policy.RoleCountyBureau
+	if err == nil && (!county || u.CountyID != ab.CountyID) {
+		// The workflow decides too; this answers the same for an absence
+		// whose workflow has ended.
+		err = errs.New(errs.Forbidden, errs.MsgVoidCountyOnly)
+	}
+	if err == nil {
+		err = req.Check()
+	}
+	if err != nil {
+		return ab, err
+	}
+	return a.updateAbsence(ctx, ab, workflows.AbsenceVoid, workflows.CloseArgs{Actor: actorOf(u), Reason: req.Reason})
 }
 
 // CloseAbsence is a county office closing an absence unresolved.

@@ -76,6 +76,9 @@ type Me struct {
 	SeesAll bool `json:"sees_all"`
 	// ActsFor is the party steps wait on when they wait on this user.
 	ActsFor PartyView `json:"acts_for"`
+	// Principal: a unit head who is the unit's principal (一把手) and so
+	// signs absence explanations.
+	Principal bool `json:"principal,omitempty"`
 }
 
 // PartyView is a workflows.Party in the API's words.
@@ -92,7 +95,8 @@ func MeOf(u User) Me {
 	return Me{ID: u.ID.String(), Username: u.Username, DisplayName: u.DisplayName, Role: u.Role,
 		RoleName: errs.AccountRoleName(u.Role), MemberID: u.MemberID, UnitID: u.UnitID, OfficeID: u.OfficeID,
 		TeamID: u.TeamID, TownshipID: u.TownshipID, CountyID: u.CountyID, SeesAll: scopeOf(u).All,
-		ActsFor: PartyView{Role: p.Role, OfficeID: p.OfficeID, UnitID: p.UnitID, MemberID: p.MemberID}}
+		ActsFor:   PartyView{Role: p.Role, OfficeID: p.OfficeID, UnitID: p.UnitID, MemberID: p.MemberID},
+		Principal: u.Principal}
 }
 
 // WhoAmI is GET /me.

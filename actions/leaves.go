@@ -7,10 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
 
 	"zhucun/errs"
 	"zhucun/policy"
@@ -35,19 +37,28 @@ func (a *Actions) SubmitLeave(ctx context.Context, u User, req LeaveRequest) (Cr
 	var leave workflows.Leave
 	c := creation{user: u, scope: "leaves", key: req.IdempotencyKey, workflowID: workflows.LeaveWorkflowID(id),
 		reserve: func(ctx context.Context) (string, error) {
-			if in, err = a.leaveInput(ctx, u, req, id, start, end); err != nil {
-				return "", err
+			// Routed again if a leave next to it appeared meanwhile
+			// (consecutive leaves count together).
+			for attempt := 1; ; attempt++ {
+				var near *[2]time.Time
+				if in, near, err = a.leaveInput(ctx, u, req, id, start, end); err != nil {
+					return "", err
+				}
+				if opening, leave, err = workflows.LeaveOpening(in); err != nil {
+					return "", err
+				}
+				existing, err := a.store.ReserveLeave(ctx, store.LeaveReservation{
+					ProcessID: id, MemberID: in.MemberID, Start: start, End: end, UserID: u.ID, IdempotencyKey: req.IdempotencyKey,
+					Near: near, Joined: in.Route.Joined,
+				})
+				if errors.Is(err, store.ErrRouteChanged) && attempt < 3 {
+					continue
+				}
+				if errors.Is(err, store.ErrOverlap) || errors.Is(err, store.ErrRouteChanged) {
+					err = errs.New(errs.Conflict, errs.MsgLeaveOverlap)
+				}
+				return existing, err
 			}
-			if opening, leave, err = workflows.LeaveOpening(in); err != nil {
-				return "", err
-			}
-			existing, err := a.store.ReserveLeave(ctx, store.LeaveReservation{
-				ProcessID: id, MemberID: in.MemberID, Start: start, End: end, UserID: u.ID, IdempotencyKey: req.IdempotencyKey,
-			})
-			if errors.Is(err, store.ErrOverlap) {
-				err = errs.New(errs.Conflict, errs.MsgLeaveOverlap)
-			}
-			return existing, err
 		},
 		start: func(ctx context.Context) (any, error) {
 			err := a.startOpening(ctx, client.StartWorkflowOptions{ID: workflows.LeaveWorkflowID(id)}, workflows.LeaveWorkflow, in, opening)
@@ -59,64 +70,93 @@ func (a *Actions) SubmitLeave(ctx context.Context, u User, req LeaveRequest) (Cr
 }
 
 // leaveInput is the workflow's input: the member's place, the rules in
-// force, the route and the deadlines, all fixed before the start.
-func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id string, start, end time.Time) (workflows.LeaveInput, error) {
+// force, the route and the deadlines, all fixed before the start. near is
+// the stretch of days where another leave would change the route.
+func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id string, start, end time.Time) (workflows.LeaveInput, *[2]time.Time, error) {
+	now := a.now()
 	mc, err := a.store.MemberContext(ctx, u.MemberID, start)
 	if err != nil {
-		return workflows.LeaveInput{}, err
+		return workflows.LeaveInput{}, nil, err
 	}
 	pol, err := a.store.CurrentPolicy(ctx, mc.CountyID)
 	if err != nil {
-		return workflows.LeaveInput{}, err
+		return workflows.LeaveInput{}, nil, err
 	}
-	route, err := a.route(ctx, pol.Rules.Leave, mc, start, end)
+	rules := pol.Rules.Leave
+	if err := checkLeaveStart(rules, req.Kind, start, now); err != nil {
+		return workflows.LeaveInput{}, nil, err
+	}
+	if err := a.onTeamForLeave(ctx, u.MemberID, start, now); err != nil {
+		return workflows.LeaveInput{}, nil, err
+	}
+	cal, err := a.calendar(ctx)
 	if err != nil {
-		return workflows.LeaveInput{}, err
+		return workflows.LeaveInput{}, nil, err
 	}
+	route, near, err := a.routeJoined(ctx, rules, cal, mc, req.Kind, "", start, end)
+	if err != nil {
+		return workflows.LeaveInput{}, nil, err
+	}
+	submitted := now.Truncate(time.Millisecond).In(policy.China)
 	return workflows.LeaveInput{
 		ID: id, MemberID: mc.MemberID, MemberName: mc.MemberName, UnitID: mc.UnitID, TeamID: mc.TeamID,
 		TownshipID: mc.TownshipID, CountyID: mc.CountyID, Kind: req.Kind,
 		StartDate: policy.FormatDate(start), EndDate: policy.FormatDate(end), Reason: req.Reason,
-		Route: route, PolicyVersion: pol.Ref(), Rules: pol.Rules.Leave,
-		EscalateTo: resolveParty(pol.Rules.Leave.EscalateTo, mc),
-		StartAt:    start, EndAt: policy.EndOfDay(end), ReturnDueAt: policy.ReturnDue(pol.Rules.Leave, end),
-		SubmittedBy: actorOf(u), SubmittedAt: a.now().Truncate(time.Millisecond),
-	}, nil
+		Route: route, PolicyVersion: pol.Ref(), Rules: rules,
+		Escalation: escalationOf(rules, mc),
+		StartAt:    start, EndAt: policy.EndOfDay(end),
+		ReturnDueAt:   policy.ReturnDueIn(rules, policy.PeriodsOf(pol.Rules, cal), end),
+		ApprovalDueAt: policy.ApprovalDue(rules, start, submitted),
+		SubmittedBy:   actorOf(u), SubmittedAt: submitted,
+	}, near, nil
 }
 
-// calendar is the working-day calendar when the rules count working days.
-func (a *Actions) calendar(ctx context.Context, rules policy.LeaveRules) (policy.Calendar, error) {
-	if rules.DayCounting != policy.CountWorking {
-		return nil, nil
-	}
-	over, err := a.store.HolidayOverrides(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return policy.NewCalendar(over), nil
-}
-
-// route resolves who approves a leave of these dates and who gets it on
-// file, under the rules given.
-func (a *Actions) route(ctx context.Context, rules policy.LeaveRules, mc store.MemberContext, start, end time.Time) (workflows.Route, error) {
-	cal, err := a.calendar(ctx, rules)
-	if err != nil {
-		return workflows.Route{}, err
-	}
-	return LeaveRoute(rules, cal, mc, start, end)
-}
-
-// LeaveRoute is route's pure part: the days under rules and cal, refused
-// beyond MaxDays or when none count, and who approves and gets it on file.
+// LeaveRoute routes a leave of any kind, joined with none: see
+// LeaveRouteFor.
 func LeaveRoute(rules policy.LeaveRules, cal policy.Calendar, mc store.MemberContext, start, end time.Time) (workflows.Route, error) {
+	return LeaveRouteFor(rules, cal, mc, "", start, end, nil)
+}
+
+// LeaveRouteFor is the pure part of routing: the days under rules and cal,
+// refused beyond the kind's longest leave, when none count, or in a year
+// whose holidays are not known (counting working days); the route taken
+// on the days together with the joined leaves (consecutive leaves count
+// together); and who approves and gets it on file.
+func LeaveRouteFor(rules policy.LeaveRules, cal policy.Calendar, mc store.MemberContext, kind string, start, end time.Time, joined []store.NearLeave) (workflows.Route, error) {
+	if rules.DayCounting == policy.CountWorking {
+		if y, ok := policy.UncoveredYear(cal, start, end); ok {
+			field := "end_date"
+			if start.In(policy.China).Year() == y {
+				field = "start_date"
+			}
+			return workflows.Route{}, errs.Field(field, errs.MsgHolidaysUnknown, y, y)
+		}
+	}
 	days := policy.CountDays(rules, cal, start, end)
-	if days > rules.MaxDays {
+	if max := policy.KindMaxDays(rules, kind); days > max {
+		if max < rules.MaxDays {
+			return workflows.Route{}, errs.Field("end_date", errs.MsgLeaveKindTooLong, errs.LeaveKindName(kind), max, days)
+		}
 		return workflows.Route{}, errs.Field("end_date", errs.MsgLeaveTooLong, days, rules.MaxDays)
 	}
 	if days < 1 {
 		return workflows.Route{}, errs.Field("end_date", errs.MsgLeaveNoWorkingDay)
 	}
-	rt := workflows.Route{Days: days, Route: policy.LeaveRoute(rules, days), Reason: policy.RouteReason(rules, days)}
+	total := days
+	var items []string
+	rt := workflows.Route{Days: days}
+	for _, j := range joined {
+		total += j.Days
+		rt.Joined = append(rt.Joined, j.ID)
+		items = append(items, errs.Text(errs.MsgRouteJoinedItem, policy.FormatDate(j.StartDate), policy.FormatDate(j.EndDate), policy.DaysText(rules, j.Days)))
+	}
+	rt.Route = policy.LeaveRoute(rules, total)
+	rt.Reason = policy.RouteReason(rules, days)
+	if len(joined) > 0 {
+		rt.CombinedDays = total
+		rt.Reason = policy.RouteReasonCounted(rules, total,
+			errs.Text(errs.MsgRouteJoinedWith, strings.Join(items, "、"), policy.DaysText(rules, total)))
+	}
 	roles := rules.TownshipApprovers
 	if rt.Route == policy.RouteJoint {
 		roles = rules.JointApprovers
@@ -257,21 +297,33 @@ func (a *Actions) ExtendLeave(ctx context.Context, u User, req ExtensionRequest)
 	if err != nil {
 		return l, err
 	}
-	route, err := a.route(ctx, pol.Rules.Leave, mc, start, end)
+	cal, err := a.calendar(ctx)
 	if err != nil {
 		return l, err
 	}
+	route, _, err := a.routeJoined(ctx, pol.Rules.Leave, cal, mc, l.Kind, p.ID, start, end)
+	if err != nil {
+		return l, err
+	}
+	// The new days are held while the extension waits: no other leave
+	// may take them; a refused or withdrawn extension gives them back.
 	oldEnd, _ := policy.ParseDate(l.EndDate)
-	if err := a.store.CheckOverlap(ctx, l.MemberID, p.ID, policy.AddDays(oldEnd, 1), end); err != nil {
+	if err := a.store.ReserveExtension(ctx, l.MemberID, p.ID, policy.AddDays(oldEnd, 1), end); err != nil {
 		if errors.Is(err, store.ErrOverlap) {
 			err = errs.New(errs.Conflict, errs.MsgLeaveExtensionOverlap)
 		}
 		return l, err
 	}
-	return a.updateLeave(ctx, p.ID, workflows.LeaveExtend, workflows.ExtendArgs{
+	out, err := a.updateLeave(ctx, p.ID, workflows.LeaveExtend, workflows.ExtendArgs{
 		Actor: actorOf(u), EndDate: policy.FormatDate(end), Reason: req.Reason, Route: route,
-		EndAt: policy.EndOfDay(end), ReturnDueAt: policy.ReturnDue(pol.Rules.Leave, end),
+		EndAt: policy.EndOfDay(end), ReturnDueAt: policy.ReturnDueIn(pol.Rules.Leave, policy.PeriodsOf(pol.Rules, cal), end),
 	})
+	if err != nil {
+		if rerr := a.store.ReleaseExtension(context.WithoutCancel(ctx), p.ID, end); rerr != nil {
+			a.log.Warn("extension's days not released", zap.String("leave", p.ID), zap.Error(rerr))
+		}
+	}
+	return out, err
 }
 
 // ReturnLeave is the member's report back (销假); an early return shortens
@@ -289,12 +341,17 @@ func (a *Actions) ReturnLeave(ctx context.Context, u User, req ReturnRequest) (w
 	if err != nil {
 		return l, err
 	}
-	cal, err := a.calendar(ctx, pol.Rules.Leave)
+	cal, err := a.calendar(ctx)
 	if err != nil {
 		return l, err
 	}
-	return a.updateLeave(ctx, p.ID, workflows.LeaveReturn, workflows.ReturnArgs{
-		Actor: actorOf(u), ReturnedOn: policy.FormatDate(on), ActualEndDate: policy.FormatDate(actualEnd),
-		ActualDays: policy.CountDays(pol.Rules.Leave, cal, start, actualEnd),
-	})
+	args := workflows.ReturnArgs{Actor: actorOf(u), ReturnedOn: policy.FormatDate(on)}
+	if on.Equal(start) { // back on the first day: nothing was taken
+		args.NotTaken = true
+	} else {
+		args.ActualEndDate = policy.FormatDate(actualEnd)
+		args.ActualDays = policy.CountDays(pol.Rules.Leave, cal, start, actualEnd)
+	}
+	args.Late, args.OverstayDays = overstay(pol.Rules, cal, l, on)
+	return a.updateLeave(ctx, p.ID, workflows.LeaveReturn, args)
 }

@@ -104,7 +104,7 @@ func (a *Actions) loadReport(ctx context.Context, o store.CountyOffices, month s
 		return rep, err
 	}
 	return workflows.AbsenceReport{
-		ID: in.ProcessID, CountyID: in.CountyID, CountyName: in.CountyName, Month: month,
+		ID: in.ProcessID, CountyID: in.CountyID, CountyName: in.CountyName, Month: month, OpensAt: &in.OpensAt,
 		Status: workflows.ReportOpen, DueAt: in.DueAt, Overdue: !a.now().Before(in.DueAt),
 		PolicyVersion: in.PolicyVersion, Items: []workflows.ReportItem{}, Steps: []workflows.Step{},
 	}, nil
@@ -167,12 +167,13 @@ func (a *Actions) SubmitAbsenceReport(ctx context.Context, u User, req SubmitRep
 		offices, err = a.reportKey(ctx, req.County, req.Month)
 	}
 	var in workflows.ReportInput
-	var pol policy.Policy
 	if err == nil {
-		in, pol, err = a.reportInput(ctx, offices, req.Month)
+		in, _, err = a.reportInput(ctx, offices, req.Month)
 	}
-	if y, m := policy.CycleMonth(pol.Rules.Absence, a.now()); err == nil && req.Month > policy.CycleKey(y, m) {
-		err = errs.Field("month", errs.MsgReportNotBegun)
+	// A report is submitted once its cycle has closed; the workflow
+	// checks it again, by its own clock.
+	if err == nil && a.now().Before(in.OpensAt) {
+		err = errs.New(errs.Conflict, errs.MsgReportNotOpen, in.Month, policy.FormatDate(in.OpensAt))
 	}
 	var rep workflows.AbsenceReport
 	if err == nil {

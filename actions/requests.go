@@ -69,7 +69,7 @@ type LeaveRequest struct {
 }
 
 // LeaveKinds are the kinds of leave a member may ask for.
-var LeaveKinds = []string{"personal", "sick"}
+var LeaveKinds = policy.LeaveKinds
 
 // Check validates a new leave and returns its dates as China days.
 func (req LeaveRequest) Check() (start, end time.Time, err error) {
@@ -147,7 +147,8 @@ func (req ReturnRequest) Check(startDate, endDate string, now time.Time) (start,
 	f.Check(perr == nil, "returned_on", errs.MsgDate)
 	end, _ := policy.ParseDate(endDate)
 	if len(f) == 0 {
-		f.Check(on.After(start), "returned_on", errs.MsgReturnAfterStart, startDate)
+		// On the first day itself: the leave was not taken (0 days).
+		f.Check(!on.Before(start), "returned_on", errs.MsgReturnNotBeforeStart, startDate)
 		f.Check(!on.After(policy.DayOf(now)), "returned_on", errs.MsgNotFuture)
 	}
 	if err := f.Err(); err != nil {
@@ -173,7 +174,8 @@ func (req ExplanationRequest) Check() error {
 	return f.Err()
 }
 
-// CloseRequest closes an absence unresolved.
+// CloseRequest is a step that needs a reason: closing an absence
+// unresolved, voiding one recorded wrongly, cancelling a leave.
 type CloseRequest struct {
 	Ref
 	Reason string `json:"reason"`

@@ -62,7 +62,7 @@ type rosterParties struct {
 // lock, reserves it, and starts its filing workflow; a start that fails
 // releases the reservation so the members are not blocked.
 func (a *Actions) RecordRosterChange(ctx context.Context, u User, req RosterRequest) (Created, error) {
-	if u.Role != policy.RoleCountyBureau && u.Role != policy.RoleUnitHead {
+	if u.Role != policy.RoleCountyBureau && u.Role != policy.RoleUnitHead && !cityOfficeRole(u) {
 		return Created{}, errs.New(errs.Forbidden, errs.MsgRosterRecorders)
 	}
 	eff, err := req.Check(policy.DayOf(a.now()))
@@ -80,6 +80,10 @@ func (a *Actions) RecordRosterChange(ctx context.Context, u User, req RosterRequ
 	if err == nil {
 		in, err = a.rosterInput(ctx, u, req, ps, eff)
 	}
+	var backdated map[string]string
+	if err == nil {
+		backdated, err = checkBackdate(u, in.Rules, eff, in.FilingDueAt, a.now())
+	}
 	if err != nil {
 		return Created{}, err
 	}
@@ -92,6 +96,12 @@ func (a *Actions) RecordRosterChange(ctx context.Context, u User, req RosterRequ
 				UserID: u.ID, IdempotencyKey: req.IdempotencyKey,
 			})
 			in.Flags, in.FlagNotes = rosterFlags(facts, in.Rules)
+			for _, flag := range []string{workflows.FlagBackdated, workflows.FlagFiledLate} {
+				if note, ok := backdated[flag]; ok {
+					in.Flags = append(in.Flags, flag)
+					in.FlagNotes[flag] = note
+				}
+			}
 			return existing, err
 		},
 		start:   func(ctx context.Context) (any, error) { return a.startRoster(ctx, in) },
@@ -131,7 +141,7 @@ func notFoundField(err error, field string, m errs.Msg) error {
 // canRecordRoster: the bureau of the team's county, or the head of the
 // unit that sent the member (either member, for a replacement).
 func canRecordRoster(u store.User, ps rosterParties) error {
-	ok := false
+	ok := cityOfficeRole(u) // an old change, and only that (checkBackdate)
 	switch u.Role {
 	case policy.RoleCountyBureau:
 		ok = u.CountyID == ps.team.CountyID
@@ -153,6 +163,12 @@ func (a *Actions) rosterInput(ctx context.Context, u User, req RosterRequest, ps
 		return workflows.RosterChangeInput{}, err
 	}
 	rules := pol.Rules.Roster
+	cal, err := a.calendar(ctx)
+	if err != nil {
+		return workflows.RosterChangeInput{}, err
+	}
+	periods := policy.PeriodsOf(pol.Rules, cal)
+	today := policy.DayOf(a.now())
 	in := workflows.RosterChangeInput{
 		RosterFacts: workflows.RosterFacts{
 			ID: uuid.NewString(), TeamID: t.ID, TeamName: t.Name, TownshipID: t.TownshipID, CountyID: t.CountyID,
@@ -160,7 +176,9 @@ func (a *Actions) rosterInput(ctx context.Context, u User, req RosterRequest, ps
 			EffectiveOn: policy.FormatDate(eff), Reason: req.Reason,
 		},
 		PolicyVersion: pol.Ref(), Rules: rules,
-		FilingDueAt: policy.RosterFilingDue(rules, eff), RecordedBy: actorOf(u),
+		FilingDueAt: policy.RosterFilingDueIn(rules, periods, eff), RecordedBy: actorOf(u),
+		AckDueAt:     periods.End(today, rules.FilingDays),
+		SkipRestDays: periods.SkipRestDays, RestDays: policy.RestDaysOf(cal, today, restDaysAhead),
 	}
 	if ps.replaced != nil {
 		in.ReplacesMemberID, in.ReplacesMemberName, in.ReplacesUnitID = ps.replaced.ID, ps.replaced.Name, ps.replaced.UnitID
@@ -183,6 +201,41 @@ func (a *Actions) rosterInput(ctx context.Context, u User, req RosterRequest, ps
 		in.CityBureau, err = workflows.Party{}, nil // no city bureau: nobody to notify
 	}
 	return in, err
+}
+
+// restDaysAhead is how far ahead a roster change's input writes out the
+// calendar for its ledger report's deadline (filing rarely takes weeks).
+const restDaysAhead = 200
+
+// cityOfficeRole: the city's two offices (not the operator's admin).
+func cityOfficeRole(u User) bool {
+	return u.Role == policy.RoleCityOrgDept || u.Role == policy.RoleCityBureau
+}
+
+// checkBackdate: a change effective more than BackdateDays ago is for a
+// city office to record (403 for others), and flagged; a city office
+// records only those (the rest are the county's and the units'). One
+// recorded after the filing days is flagged as filed late (the unit's
+// lateness). It returns the flags' notes.
+func checkBackdate(u User, r policy.RosterRules, eff, filingDue, now time.Time) (map[string]string, error) {
+	notes := map[string]string{}
+	today := policy.DayOf(now)
+	old := eff.Before(policy.AddDays(today, -r.BackdateDays))
+	if cityOfficeRole(u) && !old {
+		return nil, errs.New(errs.Forbidden, errs.MsgRosterCityOld, r.BackdateDays)
+	}
+	if old {
+		if !cityOfficeRole(u) {
+			return nil, errs.New(errs.Forbidden, errs.MsgRosterBackdateCity, policy.FormatDate(eff), r.BackdateDays)
+		}
+		notes[workflows.FlagBackdated] = fmt.Sprintf("生效日期%s早于登记日%d天以上，由%s登记（第十七条）",
+			policy.FormatDate(eff), r.BackdateDays, errs.RoleName(u.Role))
+	}
+	if !now.Before(filingDue) {
+		notes[workflows.FlagFiledLate] = fmt.Sprintf("变动自%s生效，应于%s前备案，%s才登记备案（第十七条）",
+			policy.FormatDate(eff), policy.FormatDate(filingDue), policy.FormatDate(today))
+	}
+	return notes, nil
 }
 
 // rosterFlags turns the ledger's facts into article 8's flags, each with a

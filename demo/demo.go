@@ -44,6 +44,8 @@ type Account struct {
 	TeamID      string `json:"team_id,omitempty"`
 	TownshipID  string `json:"township_id,omitempty"`
 	CountyID    string `json:"county_id,omitempty"`
+	// Principal: the unit head account is the unit's principal (一把手).
+	Principal bool `json:"principal,omitempty"`
 }
 
 // User returns the store user the account stands for (without an id).
@@ -51,7 +53,7 @@ func (a Account) User() store.User {
 	return store.User{
 		Username: a.Username, DisplayName: a.DisplayName, Role: a.Role,
 		MemberID: a.MemberID, UnitID: a.UnitID, OfficeID: a.OfficeID,
-		TeamID: a.TeamID, TownshipID: a.TownshipID, CountyID: a.CountyID,
+		TeamID: a.TeamID, TownshipID: a.TownshipID, CountyID: a.CountyID, Principal: a.Principal,
 	}
 }
 
@@ -73,7 +75,7 @@ func Accounts() []Account {
 	}
 	for _, u := range Org.Units {
 		out = append(out, Account{Username: u.ID + "-head", Password: Password, Role: "unit_head",
-			DisplayName: u.HeadName + "（" + u.Name + "）", UnitID: u.ID, CountyID: u.CountyID})
+			DisplayName: u.HeadName + "（" + u.Name + "）", UnitID: u.ID, CountyID: u.CountyID, Principal: true})
 	}
 	teamOf := map[string]Team{}
 	for _, t := range Org.Teams {

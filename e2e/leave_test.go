@@ -64,9 +64,14 @@ func TestLeaveTownshipRouteToReturn(t *testing.T) {
 		t.Fatalf("submitted leave: %v", leave)
 	}
 	expectInbox(t, id, "approval", map[string]bool{committee: true, "xiping-org": false, "xiping-bureau": false})
-	// Its start has passed undecided: it is overdue at once.
-	if row := processRow(t, H.Login(t, "xiping-bureau"), id); row["overdue"] != true || row["step"] != "approval" {
+	// Back-dated (补假): its start has passed, yet it is not overdue at
+	// once; its approval is due 72 h after submission.
+	if row := processRow(t, H.Login(t, "xiping-bureau"), id); row["overdue"] != false || row["step"] != "approval" {
 		t.Errorf("read model before decision: %v", row)
+	}
+	submitted, _ := time.Parse(time.RFC3339, leave["submitted_at"].(string))
+	if due, _ := time.Parse(time.RFC3339, leave["steps"].([]any)[0].(map[string]any)["due_at"].(string)); !due.Equal(submitted.Add(72 * time.Hour)) {
+		t.Errorf("approval due %v, want 72 h after submission %v", due, submitted)
 	}
 
 	// The wrong people cannot decide; the committee can, once.
@@ -101,7 +106,7 @@ func TestLeaveTownshipRouteToReturn(t *testing.T) {
 	if row["status"] != "returned" || row["closed_at"] == nil || row["overdue"] != false {
 		t.Errorf("read model at the end: %v", row)
 	}
-	want := []string{"submitted", "overdue", "approved", "filed", "filed", "returned"}
+	want := []string{"submitted", "approved", "filed", "filed", "returned"}
 	if got := timelineActions(t, m, id); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("timeline %v, want %v", got, want)
 	}
@@ -122,7 +127,7 @@ func TestLeaveJointRouteCountersigned(t *testing.T) {
 	unit := m.User["unit_id"].(string)
 	head := unit + "-head"
 	leave := m.JSON(t, "POST", "/api/v1/leaves", map[string]any{
-		"kind": "personal", "start_date": day(-1), "end_date": day(7), "reason": "家中老人住院"}, 201)
+		"kind": "sick", "start_date": day(-1), "end_date": day(7), "reason": "住院手术"}, 201)
 	id := leave["id"].(string)
 	if leave["route"] != "joint" || leave["days"] != 9.0 {
 		t.Fatalf("route %v days %v", leave["route"], leave["days"])
@@ -167,7 +172,7 @@ func TestLeaveJointRouteCountersigned(t *testing.T) {
 		t.Fatalf("return: %v", back["status"])
 	}
 	got := timelineActions(t, m, id)
-	want := []string{"submitted", "overdue", "approved", "approved", "approved", "extension_requested", "approved", "approved", "approved", "returned"}
+	want := []string{"submitted", "approved", "approved", "approved", "extension_requested", "approved", "approved", "approved", "returned"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("timeline %v, want %v", got, want)
 	}

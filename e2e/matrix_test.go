@@ -100,6 +100,9 @@ func matrixTable(tg matrixTargets) []matrixRow {
 		{method: "POST", path: id("/leaves/{L}/withdraw"), allow: "own", ok: []int{409}}, // approved by now
 		{method: "POST", path: id("/leaves/{L}/extension"), body: map[string]any{"end_date": tg.leaveEnd, "reason": "矩阵"}, allow: "own", ok: []int{400}},
 		{method: "POST", path: id("/leaves/{L}/return"), body: map[string]any{"returned_on": day(0)}, allow: "own", ok: []int{409}}, // not started
+		{method: "POST", path: id("/leaves/{L}/cancel"), body: map[string]any{"reason": ""}, allow: "own", ok: []int{400}},
+		// Only an office a silent step was escalated to may remind (催办); none was.
+		{method: "POST", path: id("/leaves/{L}/remind"), allow: "", ok: nil},
 
 		// Absence (情况说明): m23's, recorded by shangcai-bureau.
 		{method: "POST", path: "/absences", body: absenceBody("m23", time.Now().Add(-30*time.Minute)), allow: "bur cbur", ok: []int{201}},
@@ -108,9 +111,10 @@ func matrixTable(tg matrixTargets) []matrixRow {
 		{method: "POST", path: id("/absences/{A}/explanation"), body: map[string]any{"text": "矩阵测试：当天在乡里开会"}, allow: "own", ok: []int{200}},
 		{method: "POST", path: id("/absences/{A}/signature"), body: map[string]any{"decision": "return", "comment": "请写明会议名称"}, allow: "head", ok: []int{200}},
 		{method: "POST", path: id("/absences/{A}/close"), body: map[string]any{"reason": "矩阵测试"}, allow: "org bur", ok: []int{200, 409}},
+		{method: "POST", path: id("/absences/{A}/void"), body: map[string]any{"reason": "矩阵测试"}, allow: "org bur", ok: []int{409}}, // closed by now
 		{method: "GET", path: "/reports/absences?county=shangcai&month=" + tg.cycle, allow: "COUNTY", ok: []int{200}},
 		{method: "GET", path: "/reports/absences?county=shangcai&month=" + tg.cycle + "&format=xlsx", allow: "COUNTY", ok: []int{200}},
-		{method: "POST", path: "/reports/absences/shangcai/2099-01/submit", allow: "bur", ok: []int{400}}, // that cycle has not begun
+		{method: "POST", path: "/reports/absences/shangcai/2099-01/submit", allow: "bur", ok: []int{409}}, // that cycle has not closed
 
 		// Roster change (动态备案): m23 to lead the team in 200 days.
 		{method: "POST", path: "/roster-changes", body: map[string]any{"team_id": tg.team, "change": "join", "member_id": "m23", "effective_on": day(1), "reason": "矩阵"}, allow: "head bur", ok: []int{409}}, // on the team already
@@ -126,6 +130,8 @@ func matrixTable(tg matrixTargets) []matrixRow {
 		{method: "GET", path: "/policies/shangcai", allow: "OFFICES", ok: []int{200}},
 		{method: "GET", path: "/policies/shangcai/versions", allow: "OFFICES", ok: []int{200}},
 		{method: "PUT", path: "/policies/shangcai", body: map[string]any{"rules": map[string]any{}}, allow: "CITY", ok: []int{400}},
+		{method: "GET", path: "/holidays/2027", allow: "OFFICES", ok: []int{200}},
+		{method: "PUT", path: "/holidays/2099", body: map[string]any{"holidays": []string{}}, allow: "CITY", ok: []int{400}},
 
 		{method: "POST", path: "/logout", allow: "ALL", ok: []int{204}, last: true},
 	}
@@ -452,6 +458,7 @@ func registeredRoutes(t *testing.T) []string {
 func routePattern(path string, tg matrixTargets) string {
 	r := strings.NewReplacer(tg.leave, "{id}", tg.absence, "{id}", tg.roster, "{id}", tg.report, "{id}",
 		"/teams/"+tg.team, "/teams/{id}", "/members/m23", "/members/{id}",
-		"/policies/shangcai", "/policies/{county}", "/reports/absences/shangcai/2099-01", "/reports/absences/{county}/{month}")
+		"/policies/shangcai", "/policies/{county}", "/reports/absences/shangcai/2099-01", "/reports/absences/{county}/{month}",
+		"/holidays/2027", "/holidays/{year}", "/holidays/2099", "/holidays/{year}")
 	return r.Replace(path)
 }

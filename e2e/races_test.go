@@ -326,7 +326,7 @@ func TestRaceDoubleClickedDecision(t *testing.T) {
 	m := raceAPI(H.Login(t, "m16"))
 	committee := raceAPI(H.Login(t, m.me["township_id"].(string)+"-committee"))
 	for i := 0; i < rounds; i++ {
-		d := raceDays(2)
+		d := raceDays(4) // two days apart: consecutive leaves would be routed together
 		id := raceSubmit(t, m, d, d, fmt.Sprint("双击 ", i))
 		approve := map[string]any{"decision": "approve", "comment": "同意"}
 		rs := raceAtOnce(raceCall(committee, "POST", "/api/v1/leaves/"+id+"/decision", approve),
@@ -406,7 +406,7 @@ func TestRaceWithdrawWhileApproving(t *testing.T) {
 	committee := raceAPI(H.Login(t, m.me["township_id"].(string)+"-committee"))
 	wins := map[string]int{}
 	for i := 0; i < rounds; i++ {
-		d := raceDays(2)
+		d := raceDays(4) // two days apart: consecutive leaves would be routed together
 		id := raceSubmit(t, m, d, d+1, fmt.Sprint("撤回竞态 ", i))
 		rs := raceAtOnce(
 			raceCall(m, "POST", "/api/v1/leaves/"+id+"/withdraw", nil),

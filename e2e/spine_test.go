@@ -106,7 +106,8 @@ func TestErrorShapeAndBadInput(t *testing.T) {
 		{map[string]any{"kind": "holiday", "start_date": "2027-03-01", "end_date": "2027-03-02", "reason": "x"}, "kind"},
 		{map[string]any{"kind": "sick", "start_date": "2027-3-1", "end_date": "2027-03-02", "reason": "x"}, "start_date"},
 		{map[string]any{"kind": "sick", "start_date": "2027-03-05", "end_date": "2027-03-02", "reason": "x"}, "end_date"},
-		{map[string]any{"kind": "sick", "start_date": "2027-03-01", "end_date": "2027-09-02", "reason": "x"}, "end_date"},
+		{map[string]any{"kind": "personal", "start_date": "2027-03-01", "end_date": "2027-04-15", "reason": "x"}, "end_date"}, // personal: 30 days at most
+		{map[string]any{"kind": "sick", "start_date": "2027-03-01", "end_date": "2028-03-05", "reason": "x"}, "end_date"},     // any leave: 366
 		{map[string]any{"kind": "sick", "start_date": "2027-03-01", "end_date": "2027-03-02", "reason": ""}, "reason"},
 		{map[string]any{"kind": "sick", "start_date": "2027-03-01", "end_date": "2027-03-02", "reason": "x", "extra": 1}, "extra"},
 		{map[string]any{"kind": 5, "start_date": "2027-03-01", "end_date": "2027-03-02", "reason": "x"}, "kind"},

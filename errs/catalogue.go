@@ -149,16 +149,32 @@ const (
 	MsgLeaveReturnOwn        Msg = "leave.return_own"
 	MsgLeaveReturned         Msg = "leave.returned"
 	MsgLeaveReturnApproved   Msg = "leave.return_approved"
+	MsgLeaveCancelOwn        Msg = "leave.cancel_own"
+	MsgLeaveCancelApproved   Msg = "leave.cancel_approved"
+	MsgLeaveCancelStarted    Msg = "leave.cancel_started"
+	MsgLeaveWithdrawNothing  Msg = "leave.withdraw_nothing"
+	MsgLeaveRemindEscalated  Msg = "leave.remind_escalated"
+	MsgLeaveFilingStep       Msg = "leave.filing_step"
+	MsgReturnNotBeforeStart  Msg = "leave.return_not_before_start"
+	MsgLeaveBackdatePersonal Msg = "leave.backdate_personal"
+	MsgLeaveBackdateSick     Msg = "leave.backdate_sick"
+	MsgLeaveBeforeJoined     Msg = "leave.before_joined"
+	MsgLeaveNoTeam           Msg = "leave.no_team"
+	MsgLeaveTeamLeft         Msg = "leave.team_left"
+	MsgLeaveJoinNotFiled     Msg = "leave.join_not_filed"
+	MsgLeaveKindTooLong      Msg = "leave.kind_too_long"
+	MsgHolidaysUnknown       Msg = "leave.holidays_unknown"
 
 	// Routes (what the member is shown before and after submitting).
-	MsgRouteTownship Msg = "route.township"
-	MsgRouteJoint    Msg = "route.joint"
-	MsgDaysCalendar  Msg = "route.days_calendar"
-	MsgDaysWorking   Msg = "route.days_working"
+	MsgRouteTownship   Msg = "route.township"
+	MsgRouteJoint      Msg = "route.joint"
+	MsgDaysCalendar    Msg = "route.days_calendar"
+	MsgDaysWorking     Msg = "route.days_working"
+	MsgRouteJoinedWith Msg = "route.joined_with"
+	MsgRouteJoinedItem Msg = "route.joined_item"
 
 	// Absence explanation (article 18).
 	MsgAbsenceRecorders     Msg = "absence.recorders"
-	MsgAbsenceNoTeam        Msg = "absence.no_team"
 	MsgAbsenceOwnCounty     Msg = "absence.own_county"
 	MsgAbsenceLeaveCovers   Msg = "absence.leave_covers"
 	MsgAbsenceOutOfScope    Msg = "absence.out_of_scope"
@@ -175,10 +191,13 @@ const (
 	MsgAbsenceAlready       Msg = "absence.already"
 	MsgReportOutOfScope     Msg = "report.out_of_scope"
 	MsgReportBureauOnly     Msg = "report.bureau_only"
-	MsgReportNotBegun       Msg = "report.not_begun"
 	MsgReportSubmitted      Msg = "report.submitted"
 	MsgReportSubmittedMonth Msg = "report.submitted_month"
 	MsgReportBadInput       Msg = "report.bad_input"
+	MsgReportNotOpen        Msg = "report.not_open"
+	MsgVoidCountyOnly       Msg = "absence.void_county_only"
+	MsgSignPrincipalOnly    Msg = "absence.sign_principal_only"
+	MsgAbsenceNotOnTeam     Msg = "absence.not_on_team"
 
 	// Roster change and ledger (article 17).
 	MsgRosterRecorders       Msg = "roster.recorders"
@@ -203,26 +222,36 @@ const (
 	MsgRosterOnlyFrom        Msg = "roster.only_from"
 	MsgRosterAlreadyLeads    Msg = "roster.already_leads"
 	MsgRosterLeaderLater     Msg = "roster.leader_later"
+	MsgRosterBackdateCity    Msg = "roster.backdate_city"
+	MsgRosterCityOld         Msg = "roster.city_old"
 	MsgTeamOutOfScope        Msg = "team.out_of_scope"
 	MsgLedgerOffices         Msg = "ledger.offices"
 	MsgRecordOutOfScope      Msg = "record.out_of_scope"
 
 	// Policy.
-	MsgPolicyOffices  Msg = "policy.offices"
-	MsgPolicyCityOnly Msg = "policy.city_only"
-	MsgRuleRange      Msg = "rule.range"
-	MsgRuleThreshold  Msg = "rule.threshold"
-	MsgRuleCounting   Msg = "rule.counting"
-	MsgRuleAtLeast    Msg = "rule.at_least"
-	MsgRulePositive   Msg = "rule.positive"
-	MsgRuleNotBefore  Msg = "rule.not_before"
-	MsgRuleOneOf      Msg = "rule.one_of"
-	MsgRuleDueDay     Msg = "rule.due_day"
-	MsgRuleAfterCut   Msg = "rule.after_cutoff"
-	MsgRuleNeedsRole  Msg = "rule.needs_role"
-	MsgRuleRoleHere   Msg = "rule.role_here"
-	MsgRuleRoleTwice  Msg = "rule.role_twice"
-	MsgRuleEntry      Msg = "rule.entry"
+	MsgPolicyOffices    Msg = "policy.offices"
+	MsgPolicyCityOnly   Msg = "policy.city_only"
+	MsgRuleRange        Msg = "rule.range"
+	MsgRuleThreshold    Msg = "rule.threshold"
+	MsgRuleCounting     Msg = "rule.counting"
+	MsgRuleAtLeast      Msg = "rule.at_least"
+	MsgRulePositive     Msg = "rule.positive"
+	MsgRuleNotBefore    Msg = "rule.not_before"
+	MsgRuleOneOf        Msg = "rule.one_of"
+	MsgRuleDueDay       Msg = "rule.due_day"
+	MsgRuleAfterCut     Msg = "rule.after_cutoff"
+	MsgRuleNeedsRole    Msg = "rule.needs_role"
+	MsgRuleRoleHere     Msg = "rule.role_here"
+	MsgRuleRoleTwice    Msg = "rule.role_twice"
+	MsgRuleEntry        Msg = "rule.entry"
+	MsgRuleEscalateSelf Msg = "rule.escalate_self"
+
+	// Holiday calendar.
+	MsgHolidayYear    Msg = "holiday.year"
+	MsgHolidayTwice   Msg = "holiday.twice"
+	MsgHolidayNone    Msg = "holiday.none"
+	MsgHolidayOffices Msg = "holiday.offices"
+	MsgHolidayCity    Msg = "holiday.city_only"
 )
 
 var catalogue = map[Msg]string{
@@ -324,14 +353,30 @@ var catalogue = map[Msg]string{
 	MsgLeaveReturnOwn:        "只有请假人本人可以销假",
 	MsgLeaveReturned:         "已经销假",
 	MsgLeaveReturnApproved:   "只有已批准的请假可以销假；该请假当前为：%s",
+	MsgLeaveCancelOwn:        "只有请假人本人可以撤销",
+	MsgLeaveCancelApproved:   "只有已批准、尚未开始的请假可以撤销（审批中的请撤回）；该请假当前为：%s",
+	MsgLeaveCancelStarted:    "请假已于 %s 开始，不能再撤销；请销假（在开始当天销假即记为未休）",
+	MsgLeaveWithdrawNothing:  "只有审批中的请假或续假可以撤回；该请假当前为：%s",
+	MsgLeaveRemindEscalated:  "只有该请假督办到的部门可以催办",
+	MsgLeaveFilingStep:       "没有等待您确认的这个备案环节：%s",
+	MsgReturnNotBeforeStart:  "不能早于请假开始日期 %s",
+	MsgLeaveBackdatePersonal: "事假不能补请：开始日期不能早于今天（%s）",
+	MsgLeaveBackdateSick:     "病假最多补请%d天：开始日期不能早于 %s",
+	MsgLeaveBeforeJoined:     "不能早于您加入工作队的日期 %s",
+	MsgLeaveNoTeam:           "您目前不在任何驻村工作队，不能请假",
+	MsgLeaveTeamLeft:         "您已于 %s 离开%s，目前不在任何驻村工作队，不能请假",
+	MsgLeaveJoinNotFiled:     "您加入%s的变动（%s 起）尚待县委组织部和县乡村振兴局备案，备案后才能请假",
+	MsgLeaveKindTooLong:      "%s最长%d天，本次%d天",
+	MsgHolidaysUnknown:       "%d年的法定节假日安排尚未录入，无法按工作日计算天数；请市级部门先录入该年节假日（PUT /holidays/%d）",
 
-	MsgRouteTownship: "%s，未超过%d天，由%s审批，报%s备案",
-	MsgRouteJoint:    "%s，超过%d天，需%s共同批准",
-	MsgDaysCalendar:  "%d天",
-	MsgDaysWorking:   "%d个工作日",
+	MsgRouteTownship:   "%s，未超过%d天，由%s审批，报%s备案",
+	MsgRouteJoint:      "%s，超过%d天，需%s共同批准",
+	MsgDaysCalendar:    "%d天",
+	MsgDaysWorking:     "%d个工作日",
+	MsgRouteJoinedWith: "与%s的请假连续，合计%s",
+	MsgRouteJoinedItem: "%s至%s（%s）",
 
 	MsgAbsenceRecorders:     "只有市乡村振兴局或县乡村振兴局可以登记查岗发现的离岗",
-	MsgAbsenceNoTeam:        "该队员当时不在任何工作队",
 	MsgAbsenceOwnCounty:     "县乡村振兴局只能登记本县队员的离岗",
 	MsgAbsenceLeaveCovers:   "该时间在已批准的请假（%s 至 %s，%s）之内，队员并非无故离岗；如仍要登记，请确认（\"confirm\": true）",
 	MsgAbsenceOutOfScope:    "该离岗记录不在您的查看范围内",
@@ -348,10 +393,13 @@ var catalogue = map[Msg]string{
 	MsgAbsenceAlready:       "该离岗记录已经是：%s",
 	MsgReportOutOfScope:     "%s的月度汇总只对本县县级部门和市级部门开放",
 	MsgReportBureauOnly:     "只有%s乡村振兴局可以报送本县的月度汇总",
-	MsgReportNotBegun:       "该月的汇总周期尚未开始",
 	MsgReportSubmitted:      "该月度汇总已经报送",
 	MsgReportSubmittedMonth: "%s的%s月度汇总已经报送",
 	MsgReportBadInput:       "月度汇总流程的输入不完整",
+	MsgReportNotOpen:        "%s的月度汇总须在该周期结束后报送：%s 起可以报送",
+	MsgVoidCountyOnly:       "只有队员所在县的县级部门可以作废离岗记录",
+	MsgSignPrincipalOnly:    "只有派出单位的主要负责人（一把手）本人可以签字",
+	MsgAbsenceNotOnTeam:     "该队员在 %s 不在任何驻村工作队，不能登记离岗",
 
 	MsgRosterRecorders:       "人员变动由县乡村振兴局或队员的派出单位登记",
 	MsgRosterRecorderOfTeam:  "%s的人员变动由其所在县的乡村振兴局或队员的派出单位登记",
@@ -375,25 +423,34 @@ var catalogue = map[Msg]string{
 	MsgRosterOnlyFrom:        "%[1]s（%[2]s）自%[4]s起才在%[3]s，变动的生效日期须晚于此",
 	MsgRosterAlreadyLeads:    "%s（%s）已是%s的队长",
 	MsgRosterLeaderLater:     "%s自%s起已有队长，晚于%s；请按日期顺序登记变动",
+	MsgRosterBackdateCity:    "生效日期 %s 早于登记日%d天以上；这样的变动须由市级部门登记",
+	MsgRosterCityOld:         "市级部门只登记生效日期早于%d天以前的变动；其他变动由县乡村振兴局或队员的派出单位登记",
 	MsgTeamOutOfScope:        "%s的名册不在您的查看范围内",
 	MsgLedgerOffices:         "台账只对县级和市级部门开放，各在其范围内",
 	MsgRecordOutOfScope:      "该队员的年度记录不在您的查看范围内",
 
-	MsgPolicyOffices:  "规则只对各级部门开放",
-	MsgPolicyCityOnly: "只有市级部门可以修改规则",
-	MsgRuleRange:      "应在 %d 到 %d 之间，现为 %d",
-	MsgRuleThreshold:  "应在 1 到最长天数（%d）之间，现为 %d",
-	MsgRuleCounting:   "应为 %q 或 %q，现为 %q",
-	MsgRuleAtLeast:    "至少为 %s，现为 %s",
-	MsgRulePositive:   "应大于零，现为 %s",
-	MsgRuleNotBefore:  "不能短于提醒间隔（%s），现为 %s",
-	MsgRuleOneOf:      "应为以下之一：%s，现为 %q",
-	MsgRuleDueDay:     "应在 2 到 28 之间，现为 %d",
-	MsgRuleAfterCut:   "应晚于周期截止日（%d），现为 %d",
-	MsgRuleNeedsRole:  "至少要有以下之一：%s",
-	MsgRuleRoleHere:   "这里不能用 %q；可用：%s",
-	MsgRuleRoleTwice:  "%q 重复出现",
-	MsgRuleEntry:      "第 %d 项应大于零，现为 %s",
+	MsgPolicyOffices:    "规则只对各级部门开放",
+	MsgPolicyCityOnly:   "只有市级部门可以修改规则",
+	MsgRuleRange:        "应在 %d 到 %d 之间，现为 %d",
+	MsgRuleThreshold:    "应在 1 到最长天数（%d）之间，现为 %d",
+	MsgRuleCounting:     "应为 %q 或 %q，现为 %q",
+	MsgRuleAtLeast:      "至少为 %s，现为 %s",
+	MsgRulePositive:     "应大于零，现为 %s",
+	MsgRuleNotBefore:    "不能短于提醒间隔（%s），现为 %s",
+	MsgRuleOneOf:        "应为以下之一：%s，现为 %q",
+	MsgRuleDueDay:       "应在 2 到 28 之间，现为 %d",
+	MsgRuleAfterCut:     "应晚于周期截止日（%d），现为 %d",
+	MsgRuleNeedsRole:    "至少要有以下之一：%s",
+	MsgRuleRoleHere:     "这里不能用 %q；可用：%s",
+	MsgRuleRoleTwice:    "%q 重复出现",
+	MsgRuleEntry:        "第 %d 项应大于零，现为 %s",
+	MsgRuleEscalateSelf: "不能升级给自己（%q）；应为其上级部门",
+
+	MsgHolidayYear:    "应为%d年内的日期",
+	MsgHolidayTwice:   "与 %s 重复",
+	MsgHolidayNone:    "至少要列出一天法定节假日",
+	MsgHolidayOffices: "节假日安排只对各级部门开放",
+	MsgHolidayCity:    "只有市级部门可以录入节假日安排",
 }
 
 // Role names as people read them.
@@ -439,6 +496,17 @@ var statusNames = map[string]string{
 	"closed": "已关闭", "voided": "已作废",
 	"awaiting_filing": "待备案", "filed": "已备案", "reported": "已上报",
 	"open": "未报送", "submitted": "已报送",
+}
+
+// LeaveKindName is a kind of leave as people read it.
+func LeaveKindName(kind string) string {
+	switch kind {
+	case "personal":
+		return "事假"
+	case "sick":
+		return "病假"
+	}
+	return "请假"
 }
 
 // StatusName is a process status as people read it.

@@ -59,16 +59,30 @@ func ValidateOverrides(overrides map[string]bool) map[string]string {
 type calendar struct {
 	overrides map[string]bool
 	years     map[int]bool
+	// loaded years (NewCalendarWithYears): their schedule alone decides.
+	loaded     map[int]bool
+	loadedDays map[string]bool
 }
 
 func (c *calendar) IsWorkday(day time.Time) bool {
 	key := FormatDate(day)
+	if c.loaded[day.In(China).Year()] {
+		if v, ok := c.loadedDays[key]; ok {
+			return v
+		}
+		return weekday(day)
+	}
 	if v, ok := c.overrides[key]; ok {
 		return v
 	}
 	if h := HolidayUtil.GetHoliday(key); h != nil {
 		return h.IsWork()
 	}
+	return weekday(day)
+}
+
+// weekday: Monday to Friday work.
+func weekday(day time.Time) bool {
 	switch day.In(China).Weekday() {
 	case time.Saturday, time.Sunday:
 		return false
@@ -77,7 +91,7 @@ func (c *calendar) IsWorkday(day time.Time) bool {
 }
 
 func (c *calendar) Covers(year int) bool {
-	if c.years[year] {
+	if c.years[year] || c.loaded[year] {
 		return true
 	}
 	if year < 1 || year > 9999 {

@@ -52,10 +52,21 @@ func LeaveRoute(r LeaveRules, days int) string {
 // member before submitting and the approver's screen, e.g. "8天，超过7天，
 // 需县委组织部、县乡村振兴局和派出单位共同批准".
 func RouteReason(r LeaveRules, days int) string {
-	count := errs.Text(errs.MsgDaysCalendar, days)
+	return RouteReasonCounted(r, days, DaysText(r, days))
+}
+
+// DaysText is a number of leave days as people read it: "8天", or "8个工
+// 作日" when the rules count working days.
+func DaysText(r LeaveRules, days int) string {
 	if r.DayCounting == CountWorking {
-		count = errs.Text(errs.MsgDaysWorking, days)
+		return errs.Text(errs.MsgDaysWorking, days)
 	}
+	return errs.Text(errs.MsgDaysCalendar, days)
+}
+
+// RouteReasonCounted is RouteReason with the days already put in words
+// (count), e.g. for leaves routed together: "与…的请假连续，合计14天".
+func RouteReasonCounted(r LeaveRules, days int, count string) string {
 	if LeaveRoute(r, days) == RouteTownship {
 		return errs.Text(errs.MsgRouteTownship, count, r.ThresholdDays, errs.RoleList(r.TownshipApprovers), errs.RoleList(r.FilingOffices))
 	}

@@ -24,8 +24,10 @@ func FuzzRulesJSON(f *testing.F) {
 	for _, s := range []string{d,
 		strings.Replace(d, `"threshold_days":7`, `"threshold_days":90`, 1),
 		strings.Replace(d, `"threshold_days":7`, `"threshold_days":0`, 1),
-		strings.Replace(d, `"max_days":90`, `"max_days":366`, 1),
-		strings.Replace(d, `"max_days":90`, `"max_days":367`, 1),
+		strings.Replace(d, `"max_days":366`, `"max_days":90`, 1),
+		strings.Replace(d, `"max_days":366`, `"max_days":367`, 1),
+		strings.Replace(d, `"personal":30`, `"personal":0,"sick":400`, 1),
+		strings.Replace(d, `"unit_head":"county_org_dept"`, `"unit_head":"unit_head"`, 1),
 		strings.Replace(d, `"day_counting":"calendar"`, `"day_counting":"working"`, 1),
 		strings.Replace(d, `"reminder_every":"24h0m0s"`, `"reminder_every":"59m"`, 1),
 		strings.Replace(d, `"escalate_after":"72h0m0s"`, `"escalate_after":"1h"`, 1),
@@ -34,7 +36,7 @@ func FuzzRulesJSON(f *testing.F) {
 		strings.Replace(d, `"cycle_cutoff_day":20`, `"cycle_cutoff_day":25`, 1),
 		strings.Replace(d, `"due_day":25`, `"due_day":29`, 1),
 		strings.Replace(d, `"remind_before":["120h0m0s"`, `"remind_before":["-1h"`, 1),
-		`{}`, `null`, `[]`, `{"leave":{"max_days":1e400}}`, `{"leave":{"escalate_to":"admin"}}`,
+		`{}`, `null`, `[]`, `{"leave":{"max_days":1e400}}`, `{"leave":{"escalation":{"county_bureau":"admin"}}}`,
 	} {
 		f.Add([]byte(s), uint32(0))
 	}
@@ -88,6 +90,18 @@ func checkAcceptedRules(t *testing.T, r Rules, at time.Time) {
 	if due := ReturnDue(l, day); !due.After(day) {
 		t.Fatalf("report back for a leave ending %v due %v", day, due)
 	}
+	periods := PeriodsOf(r, nil)
+	if due := ReturnDueIn(l, periods, day); due.Before(ReturnDue(l, day)) {
+		t.Fatalf("report back for a leave ending %v due %v, before the plain period", day, due)
+	}
+	for _, kind := range LeaveKinds {
+		if n := KindMaxDays(l, kind); n < 1 || n > l.MaxDays {
+			t.Fatalf("kind %s: longest %d of %d", kind, n, l.MaxDays)
+		}
+	}
+	if due := ApprovalDue(l, day, at); !due.After(at) && !due.Equal(day) {
+		t.Fatalf("approval of a leave starting %v submitted %v due %v", day, at, due)
+	}
 
 	a := r.Absence
 	y, m := CycleMonth(a, at)
@@ -97,6 +111,14 @@ func checkAcceptedRules(t *testing.T, r Rules, at time.Time) {
 	due := ExplanationDue(a, y, m)
 	if !due.After(at) || due.Day() != a.DueDay {
 		t.Fatalf("found %v: cycle %s, explanation due %v", at, CycleKey(y, m), due)
+	}
+	if opens := ReportOpens(a, y, m); !opens.Before(due) {
+		t.Fatalf("cycle %s opens %v, due %v", CycleKey(y, m), opens, due)
+	}
+	fair, fy, fm, late := AbsenceDue(a, periods, at, at)
+	if !fair.After(at) || (late && fair.Sub(at) < time.Duration(a.ExplainMinDays)*24*time.Hour) ||
+		ExplanationDue(a, fy, fm).Before(fair) {
+		t.Fatalf("found and recorded %v: due %v in cycle %s (late recorded %v)", at, fair, CycleKey(fy, fm), late)
 	}
 	reminders := RemindersBefore(due, a.RemindBefore)
 	for i, at := range reminders {

@@ -31,6 +31,15 @@ const (
 	CountWorking  = "working"
 )
 
+// Leave kinds.
+const (
+	KindPersonal = "personal"
+	KindSick     = "sick"
+)
+
+// LeaveKinds are the kinds of leave a member may ask for.
+var LeaveKinds = []string{KindPersonal, KindSick}
+
 // Leave routes.
 const (
 	RouteTownship = "township"
@@ -66,15 +75,24 @@ type Rules struct {
 	Leave   LeaveRules   `json:"leave"`
 	Absence AbsenceRules `json:"absence"`
 	Roster  RosterRules  `json:"roster"`
+	// PeriodsSkipRestDays: a period counted in days ("within 3 days",
+	// "report back the day after") whose last day is a statutory rest day
+	// ends at the end of the next working day (民法典 第二百零三条).
+	// Fixed dates ("before the 25th") never move.
+	PeriodsSkipRestDays bool `json:"periods_skip_rest_days"`
 }
 
 // LeaveRules govern article 16: who approves a leave and by when.
 type LeaveRules struct {
 	// ThresholdDays: a leave of up to this many days takes the township route.
 	ThresholdDays int `json:"threshold_days"`
-	// MaxDays: longer requests are refused as absurd.
-	MaxDays     int    `json:"max_days"`
-	DayCounting string `json:"day_counting"`
+	// MaxDays: no leave of any kind may be longer (a bound on every
+	// request, as the days counted decide the route).
+	MaxDays int `json:"max_days"`
+	// MaxDaysByKind: the longest leave of each kind (personal, sick); a
+	// kind missing or 0 has no limit of its own, only MaxDays.
+	MaxDaysByKind map[string]int `json:"max_days_by_kind"`
+	DayCounting   string         `json:"day_counting"`
 	// TownshipApprovers and JointApprovers are roles; each resolves to the
 	// member's own office or unit of that role.
 	TownshipApprovers []string `json:"township_approvers"`
@@ -83,12 +101,27 @@ type LeaveRules struct {
 	FilingOffices []string `json:"filing_offices"`
 	ReminderEvery Duration `json:"reminder_every"`
 	EscalateAfter Duration `json:"escalate_after"`
-	EscalateTo    string   `json:"escalate_to"`
+	// Escalation maps the role of an office left silent past
+	// EscalateAfter to the role of the office above it, which is told
+	// (督办) and may remind, but never decides. A role missing here is
+	// not escalated.
+	Escalation map[string]string `json:"escalation"`
 	// FilingDue is how long the filing offices have to acknowledge.
 	FilingDue Duration `json:"filing_due"`
 	// ReturnDueDays: the report back is due at the end of this many days
 	// after the leave's last day.
 	ReturnDueDays int `json:"return_due_days"`
+	// SickBackdateDays: sick leave may start up to this many calendar
+	// days before it is submitted (补假); personal leave may not start in
+	// the past.
+	SickBackdateDays int `json:"sick_backdate_days"`
+	// ApprovalGrace: a leave whose start has passed when it is submitted
+	// is due for approval this long after submission, not at once.
+	ApprovalGrace Duration `json:"approval_grace"`
+	// ConsecutiveGapDays: a leave separated from another of the member's
+	// (pending or approved) by at most this many days, counted as
+	// DayCounting counts, is routed on their combined total.
+	ConsecutiveGapDays int `json:"consecutive_gap_days"`
 }
 
 // AbsenceRules govern article 18: explanations and the monthly report.
@@ -101,6 +134,10 @@ type AbsenceRules struct {
 	DueDay int `json:"due_day"`
 	// RemindBefore: reminders this long before the due instant.
 	RemindBefore []Duration `json:"remind_before"`
+	// ExplainMinDays: an absence recorded after its cycle's deadline, or
+	// with fewer days left, is due this many days after it is recorded and
+	// belongs to the report of the month it is then due in.
+	ExplainMinDays int `json:"explain_min_days"`
 }
 
 // RosterRules govern article 17: filing a team change and reporting the ledger.
@@ -111,6 +148,10 @@ type RosterRules struct {
 	RemindBefore  []Duration `json:"remind_before"`
 	MinTeamSize   int        `json:"min_team_size"`
 	MinTermYears  int        `json:"min_term_years"`
+	// BackdateDays: a change may be effective at most this many days
+	// before it is recorded; an older one only a city office records,
+	// and it is flagged.
+	BackdateDays int `json:"backdate_days"`
 }
 
 // Policy is a versioned set of rules in force for one scope.
@@ -131,21 +172,31 @@ func Default() Rules {
 	return Rules{
 		Leave: LeaveRules{
 			ThresholdDays:     7,
-			MaxDays:           90,
+			MaxDays:           366,
+			MaxDaysByKind:     map[string]int{KindPersonal: 30},
 			DayCounting:       CountCalendar,
 			TownshipApprovers: []string{RoleTownshipCommittee},
 			JointApprovers:    []string{RoleCountyOrgDept, RoleCountyBureau, RoleUnitHead},
 			FilingOffices:     []string{RoleCountyOrgDept, RoleCountyBureau},
 			ReminderEvery:     day,
 			EscalateAfter:     3 * day,
-			EscalateTo:        RoleCountyBureau,
-			FilingDue:         3 * day,
-			ReturnDueDays:     1,
+			Escalation: map[string]string{
+				RoleTownshipCommittee: RoleCountyBureau,
+				RoleCountyBureau:      RoleCityBureau,
+				RoleCountyOrgDept:     RoleCityOrgDept,
+				RoleUnitHead:          RoleCountyOrgDept,
+			},
+			FilingDue:          3 * day,
+			ReturnDueDays:      1,
+			SickBackdateDays:   3,
+			ApprovalGrace:      3 * day,
+			ConsecutiveGapDays: 1,
 		},
 		Absence: AbsenceRules{
 			CycleCutoffDay: 20,
 			DueDay:         25,
 			RemindBefore:   []Duration{5 * day, 2 * day, day},
+			ExplainMinDays: 3,
 		},
 		Roster: RosterRules{
 			FilingDays:    3,
@@ -154,6 +205,8 @@ func Default() Rules {
 			RemindBefore:  []Duration{2 * day, day},
 			MinTeamSize:   3,
 			MinTermYears:  2,
+			BackdateDays:  30,
 		},
+		PeriodsSkipRestDays: true,
 	}
 }

@@ -24,6 +24,9 @@ var (
 	// officeRoles may receive an escalation.
 	officeRoles = []string{RoleTownshipCommittee, RoleCountyOrgDept, RoleCountyBureau,
 		RoleCityOrgDept, RoleCityBureau}
+	// silentRoles may be left silent at a step, and so escalated from.
+	silentRoles = []string{RoleUnitHead, RoleTownshipCommittee, RoleCountyOrgDept,
+		RoleCountyBureau, RoleCityOrgDept, RoleCityBureau}
 )
 
 // Validate checks every field of r and returns field path → message for
@@ -51,13 +54,17 @@ func (r Rules) Validate() map[string]string {
 	} else if l.EscalateAfter < l.ReminderEvery {
 		p.add("leave.escalate_after", errs.MsgRuleNotBefore, l.ReminderEvery.D(), l.EscalateAfter.D())
 	}
-	if !slices.Contains(officeRoles, l.EscalateTo) {
-		p.add("leave.escalate_to", errs.MsgRuleOneOf, strings.Join(officeRoles, ", "), l.EscalateTo)
-	}
+	p.escalation("leave.escalation", l.Escalation)
 	if l.FilingDue <= 0 {
 		p.add("leave.filing_due", errs.MsgRulePositive, l.FilingDue.D())
 	}
 	p.intRange("leave.return_due_days", l.ReturnDueDays, 0, 30)
+	p.kindLimits("leave.max_days_by_kind", l.MaxDaysByKind, l.MaxDays)
+	p.intRange("leave.sick_backdate_days", l.SickBackdateDays, 0, 30)
+	if l.ApprovalGrace < Duration(time.Hour) {
+		p.add("leave.approval_grace", errs.MsgRuleAtLeast, "1h", l.ApprovalGrace.D())
+	}
+	p.intRange("leave.consecutive_gap_days", l.ConsecutiveGapDays, 0, 30)
 
 	a := r.Absence
 	// Capped at 28 so every month, February included, has the day.
@@ -68,6 +75,7 @@ func (r Rules) Validate() map[string]string {
 		p.add("absence.due_day", errs.MsgRuleAfterCut, a.CycleCutoffDay, a.DueDay)
 	}
 	p.positive("absence.remind_before", a.RemindBefore)
+	p.intRange("absence.explain_min_days", a.ExplainMinDays, 0, 28)
 
 	ro := r.Roster
 	p.intRange("roster.filing_days", ro.FilingDays, 1, 60)
@@ -76,6 +84,7 @@ func (r Rules) Validate() map[string]string {
 	p.positive("roster.remind_before", ro.RemindBefore)
 	p.intRange("roster.min_team_size", ro.MinTeamSize, 1, 50)
 	p.intRange("roster.min_term_years", ro.MinTermYears, 0, 10)
+	p.intRange("roster.backdate_days", ro.BackdateDays, 0, 366)
 
 	if len(p) == 0 {
 		return nil
@@ -114,6 +123,44 @@ func (p problems) roles(path string, list, allowed []string) {
 		}
 		seen[role] = true
 	}
+}
+
+// escalation requires each silent role to go up to another office.
+func (p problems) escalation(path string, m map[string]string) {
+	for _, from := range sortedKeys(m) {
+		to := m[from]
+		switch {
+		case !slices.Contains(silentRoles, from):
+			p.add(path, errs.MsgRuleRoleHere, from, strings.Join(silentRoles, ", "))
+		case !slices.Contains(officeRoles, to):
+			p.add(path+"."+from, errs.MsgRuleOneOf, strings.Join(officeRoles, ", "), to)
+		case to == from:
+			p.add(path+"."+from, errs.MsgRuleEscalateSelf, from)
+		}
+	}
+}
+
+// kindLimits requires known kinds, each limited to 0 (none) .. max.
+func (p problems) kindLimits(path string, m map[string]int, max int) {
+	if max < 1 || max > 366 { // reported as max_days itself
+		max = 366
+	}
+	for _, kind := range sortedKeys(m) {
+		if !slices.Contains(LeaveKinds, kind) {
+			p.add(path, errs.MsgRuleRoleHere, kind, strings.Join(LeaveKinds, ", "))
+			continue
+		}
+		p.intRange(path+"."+kind, m[kind], 0, max)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func (p problems) positive(path string, list []Duration) {

@@ -178,6 +178,14 @@ func checkRoute(t *testing.T, rules policy.LeaveRules, start, end time.Time) {
 	rt, err := actions.LeaveRoute(rules, nil, fuzzMember, start, end)
 	checkAPIError(t, err, errs.Invalid)
 	days := policy.CountDays(rules, nil, start, end)
+	if _, uncovered := policy.UncoveredYear(nil, start, end); err != nil && uncovered && rules.DayCounting == policy.CountWorking {
+		// Working days cannot be counted in a year whose holidays nobody
+		// knows: refused, naming the date in that year.
+		if e := err.(*errs.Error); e.Fields["start_date"] == "" && e.Fields["end_date"] == "" {
+			t.Fatalf("%s..%s refused without naming a date: %v", policy.FormatDate(start), policy.FormatDate(end), err)
+		}
+		return
+	}
 	if err != nil {
 		if e := err.(*errs.Error); e.Fields["end_date"] == "" || (days >= 1 && days <= rules.MaxDays) {
 			t.Fatalf("%s..%s (%d days) refused: %v", policy.FormatDate(start), policy.FormatDate(end), days, err)
@@ -468,6 +476,12 @@ func FuzzReturn(f *testing.F) {
 			return
 		}
 		checkDate(t, "returned_on", req.ReturnedOn, on)
+		if on.Equal(start) { // back on the first day: not taken, 0 days
+			if !actualEnd.Equal(policy.AddDays(start, -1)) {
+				t.Fatalf("leave %v..%v returned on its first day: actual end %v", lStart, lEnd, actualEnd)
+			}
+			return
+		}
 		if !start.Equal(lStart) || !on.After(start) || on.After(policy.DayOf(now)) ||
 			actualEnd.Before(start) || actualEnd.After(lEnd) || !actualEnd.Equal(minTime(policy.AddDays(on, -1), lEnd)) {
 			t.Fatalf("leave %v..%v, now %v: returned on %v, actual end %v", lStart, lEnd, now, on, actualEnd)

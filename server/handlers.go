@@ -18,10 +18,12 @@ func (s *Server) leaveRoutes(r chi.Router) {
 	r.Get("/leaves", s.handle(list(s.act.ListLeaves)))
 	r.Get("/leaves/{id}", s.handle(get(s.act.GetLeave)))
 	r.Post("/leaves/{id}/decision", s.handle(step(s.act.DecideLeave)))
-	r.Post("/leaves/{id}/filing", s.handle(comment(s.act.FileLeave)))
+	r.Post("/leaves/{id}/filing", s.handle(optional(s.act.FileLeaveStep)))
 	r.Post("/leaves/{id}/withdraw", s.handle(comment(s.act.WithdrawLeave)))
 	r.Post("/leaves/{id}/extension", s.handle(step(s.act.ExtendLeave)))
 	r.Post("/leaves/{id}/return", s.handle(step(s.act.ReturnLeave)))
+	r.Post("/leaves/{id}/cancel", s.handle(step(s.act.CancelLeave)))
+	r.Post("/leaves/{id}/remind", s.handle(comment(s.act.RemindLeave)))
 }
 
 func (s *Server) absenceRoutes(r chi.Router) {
@@ -31,6 +33,7 @@ func (s *Server) absenceRoutes(r chi.Router) {
 	r.Post("/absences/{id}/explanation", s.handle(step(s.act.ExplainAbsence)))
 	r.Post("/absences/{id}/signature", s.handle(step(s.act.SignAbsence)))
 	r.Post("/absences/{id}/close", s.handle(step(s.act.CloseAbsence)))
+	r.Post("/absences/{id}/void", s.handle(step(s.act.VoidAbsence)))
 	r.Get("/reports/absences", s.handle(s.absenceReport))
 	r.Post("/reports/absences/{county}/{month}/submit", s.handle(s.submitAbsenceReport))
 }
@@ -49,6 +52,8 @@ func (s *Server) policyRoutes(r chi.Router) {
 	r.Get("/policies/{county}", s.handle(s.getPolicy))
 	r.Get("/policies/{county}/versions", s.handle(s.policyVersions))
 	r.Put("/policies/{county}", s.handle(s.putPolicy))
+	r.Put("/holidays/{year}", s.handle(s.putHolidays))
+	r.Get("/holidays/{year}", s.handle(s.holidayYears))
 }
 
 func (s *Server) readRoutes(r chi.Router) {
@@ -152,4 +157,31 @@ func optionalComment(r *http.Request) (string, error) {
 		return "", err
 	}
 	return req.Comment, req.Check()
+}
+
+// optional is a step whose JSON body may be left out (a filing).
+func optional[R any, P identified[R], T any](act func(ctx context.Context, u actions.User, req R) (T, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var req R
+		if r.ContentLength != 0 {
+			if err := decode(r, &req); err != nil {
+				return err
+			}
+		}
+		P(&req).SetID(chi.URLParam(r, "id"))
+		return answer[T](w)(act(r.Context(), userOf(r), req))
+	}
+}
+
+func (s *Server) putHolidays(w http.ResponseWriter, r *http.Request) error {
+	var req actions.HolidayRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	req.Year = chi.URLParam(r, "year")
+	return answer[any](w)(s.act.PutHolidays(r.Context(), userOf(r), req))
+}
+
+func (s *Server) holidayYears(w http.ResponseWriter, r *http.Request) error {
+	return answer[any](w)(s.act.HolidayYears(r.Context(), userOf(r), chi.URLParam(r, "year")))
 }

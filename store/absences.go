@@ -53,14 +53,16 @@ type LeaveCover struct {
 	Status    string
 }
 
-// LeaveCovering returns the member's approved leave whose dates contain
+// LeaveCovering returns the member's approved leave whose days contain
 // the China date of at, or nil: an absence found then is not "without
-// leave", and the recorder must confirm before going on.
+// leave", and the recorder must confirm before going on. A leave reported
+// back covers its days up to and including the day the member reported
+// back (travelling back that day); one overstayed covers its approved days.
 func (s *Store) LeaveCovering(ctx context.Context, memberID string, at time.Time) (*LeaveCover, error) {
 	var c LeaveCover
 	var start, end time.Time
-	err := s.Pool.QueryRow(ctx, `SELECT process_id::text, start_date, end_date, status FROM leave_periods
-		WHERE member_id = $1 AND status IN ('approved','returned') AND start_date <= $2::date AND end_date >= $2::date
+	err := s.Pool.QueryRow(ctx, `SELECT process_id::text, start_date, `+coveredEnd+`, status FROM leave_periods
+		WHERE member_id = $1 AND status IN ('approved','returned') AND start_date <= $2::date AND `+coveredEnd+` >= $2::date
 		ORDER BY start_date LIMIT 1`, memberID, policy.FormatDate(at)).Scan(&c.LeaveID, &start, &end, &c.Status)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
@@ -71,6 +73,11 @@ func (s *Store) LeaveCovering(ctx context.Context, memberID string, at time.Time
 	c.StartDate, c.EndDate = start.Format(time.DateOnly), end.Format(time.DateOnly)
 	return &c, nil
 }
+
+// coveredEnd is the last day a leave covers: the day its member reported
+// back when that was no later than the day after its last day, else its
+// last day.
+const coveredEnd = `(CASE WHEN returned_on IS NOT NULL AND returned_on <= end_date + 1 THEN returned_on ELSE end_date END)`
 
 // ClaimIdempotency binds an Idempotency-Key to a process about to start.
 // If the key was bound already it returns that process and binds nothing.

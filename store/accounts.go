@@ -50,6 +50,9 @@ type User struct {
 	TeamID      string    `json:"team_id,omitempty"`
 	TownshipID  string    `json:"township_id,omitempty"`
 	CountyID    string    `json:"county_id,omitempty"`
+	// Principal: the unit's principal (一把手), the one unit_head account
+	// that signs for the unit.
+	Principal bool `json:"principal,omitempty"`
 }
 
 // Store runs zhucun's queries over one pool.
@@ -62,12 +65,12 @@ func New(pool *pgxpool.Pool) *Store { return &Store{Pool: pool} }
 
 const userColumns = `id, username, display_name, role,
 	COALESCE(member_id, ''), COALESCE(unit_id, ''), COALESCE(office_id, ''),
-	COALESCE(team_id, ''), COALESCE(township_id, ''), COALESCE(county_id, '')`
+	COALESCE(team_id, ''), COALESCE(township_id, ''), COALESCE(county_id, ''), principal`
 
 func scanUser(row pgx.Row, extra ...any) (User, error) {
 	var u User
 	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role,
-		&u.MemberID, &u.UnitID, &u.OfficeID, &u.TeamID, &u.TownshipID, &u.CountyID}, extra...)
+		&u.MemberID, &u.UnitID, &u.OfficeID, &u.TeamID, &u.TownshipID, &u.CountyID, &u.Principal}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return User{}, ErrNotFound
@@ -111,11 +114,11 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 	}
 	_, err = s.Pool.Exec(ctx, `INSERT INTO users
 		(id, username, display_name, role, password_hash,
-		 member_id, unit_id, office_id, team_id, township_id, county_id)
+		 member_id, unit_id, office_id, team_id, township_id, county_id, principal)
 		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''),
-		        NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''))`,
+		        NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''), $12)`,
 		u.ID, u.Username, u.DisplayName, u.Role, string(hash),
-		u.MemberID, u.UnitID, u.OfficeID, u.TeamID, u.TownshipID, u.CountyID)
+		u.MemberID, u.UnitID, u.OfficeID, u.TeamID, u.TownshipID, u.CountyID, u.Principal)
 	if isUniqueViolation(err) {
 		return User{}, fmt.Errorf("user %q: %w", u.Username, ErrDuplicate)
 	}
@@ -132,10 +135,11 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 func (s *Store) UpsertUser(ctx context.Context, u User, password string) error {
 	tag, err := s.Pool.Exec(ctx, `UPDATE users SET display_name = $2, role = $3,
 		member_id = NULLIF($4, ''), unit_id = NULLIF($5, ''), office_id = NULLIF($6, ''),
-		team_id = NULLIF($7, ''), township_id = NULLIF($8, ''), county_id = NULLIF($9, '')
+		team_id = NULLIF($7, ''), township_id = NULLIF($8, ''), county_id = NULLIF($9, ''),
+		principal = $10
 		WHERE username = $1`,
 		u.Username, u.DisplayName, u.Role,
-		u.MemberID, u.UnitID, u.OfficeID, u.TeamID, u.TownshipID, u.CountyID)
+		u.MemberID, u.UnitID, u.OfficeID, u.TeamID, u.TownshipID, u.CountyID, u.Principal)
 	if err != nil {
 		return fmt.Errorf("upsert user %q: %w", u.Username, err)
 	}
@@ -152,16 +156,17 @@ func (s *Store) UpsertUser(ctx context.Context, u User, password string) error {
 	// ON CONFLICT covers a concurrent seeder inserting the same username.
 	_, err = s.Pool.Exec(ctx, `INSERT INTO users
 		(id, username, display_name, role, password_hash,
-		 member_id, unit_id, office_id, team_id, township_id, county_id)
+		 member_id, unit_id, office_id, team_id, township_id, county_id, principal)
 		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''),
-		        NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''))
+		        NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''), $12)
 		ON CONFLICT (username) DO UPDATE SET
 		  display_name = EXCLUDED.display_name, role = EXCLUDED.role,
 		  member_id = EXCLUDED.member_id, unit_id = EXCLUDED.unit_id,
 		  office_id = EXCLUDED.office_id, team_id = EXCLUDED.team_id,
-		  township_id = EXCLUDED.township_id, county_id = EXCLUDED.county_id`,
+		  township_id = EXCLUDED.township_id, county_id = EXCLUDED.county_id,
+		  principal = EXCLUDED.principal`,
 		u.ID, u.Username, u.DisplayName, u.Role, string(hash),
-		u.MemberID, u.UnitID, u.OfficeID, u.TeamID, u.TownshipID, u.CountyID)
+		u.MemberID, u.UnitID, u.OfficeID, u.TeamID, u.TownshipID, u.CountyID, u.Principal)
 	if err != nil {
 		return fmt.Errorf("upsert user %q: %w", u.Username, err)
 	}

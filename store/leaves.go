@@ -15,8 +15,14 @@ import (
 	"zhucun/policy"
 )
 
-// ErrOverlap: the dates overlap a pending or approved leave of the member.
+// ErrOverlap: the dates overlap a pending or approved leave of the member
+// (or the days a pending extension holds).
 var ErrOverlap = errors.New("overlapping leave")
+
+// ErrRouteChanged: another leave of the member near the new one appeared
+// after the new one was routed (consecutive leaves count together), so it
+// must be routed again.
+var ErrRouteChanged = errors.New("the member's leaves changed since the route was made")
 
 // LeaveReservation holds a new leave's period before its workflow starts.
 type LeaveReservation struct {
@@ -25,6 +31,11 @@ type LeaveReservation struct {
 	Start, End     time.Time
 	UserID         uuid.UUID
 	IdempotencyKey string
+	// Near, when set, is the stretch of days the route looked at for
+	// consecutive leaves, and Joined the leaves it found there: another
+	// leave there now means the route is stale (ErrRouteChanged).
+	Near   *[2]time.Time
+	Joined []string
 }
 
 // ReserveLeave checks the period against the member's other leaves and
@@ -50,11 +61,21 @@ func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing 
 		b.Queue(`SELECT coalesce((SELECT process_id::text FROM idempotency_keys WHERE user_id=$1 AND key=$2 AND route='leaves'), '')`,
 			r.UserID, r.IdempotencyKey)
 	}
+	var nearFrom, nearTo *string
+	if r.Near != nil {
+		f, t := policy.FormatDate(r.Near[0]), policy.FormatDate(r.Near[1])
+		nearFrom, nearTo = &f, &t
+	}
+	joined := append([]string{}, r.Joined...)
 	b.Queue(`INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status)
 		SELECT $1::uuid, $2, $3::date, $4::date, 'pending'
 		WHERE NOT EXISTS (SELECT 1 FROM leave_periods WHERE `+overlapping("$2", "$3", "$4")+`)
-		  AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $5 AND key = $6 AND route = 'leaves')`,
-		r.ProcessID, r.MemberID, start, end, r.UserID, r.IdempotencyKey)
+		  AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $5 AND key = $6 AND route = 'leaves')
+		  AND ($7::date IS NULL OR NOT EXISTS (SELECT 1 FROM leave_periods WHERE `+overlapping("$2", "$7", "$8")+`
+		       AND NOT (process_id::text = ANY($9::text[]))))`,
+		r.ProcessID, r.MemberID, start, end, r.UserID, r.IdempotencyKey, nearFrom, nearTo, joined)
+	b.Queue(`SELECT EXISTS (SELECT 1 FROM leave_periods WHERE `+overlapping("$1", "$2", "$3")+` AND process_id <> $4::uuid)`,
+		r.MemberID, start, end, r.ProcessID)
 	if keyed {
 		b.Queue(`INSERT INTO idempotency_keys (user_id, key, route, process_id)
 			SELECT $1, $2, 'leaves', $3::uuid WHERE EXISTS (SELECT 1 FROM leave_periods WHERE process_id = $3::uuid)`,
@@ -63,7 +84,7 @@ func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing 
 	b.Queue(`COMMIT`)
 	br := conn.SendBatch(ctx, b)
 	defer br.Close()
-	var reserved bool
+	var reserved, overlaps bool
 	for i := 0; i < b.Len(); i++ {
 		q := b.QueuedQueries[i]
 		switch {
@@ -73,6 +94,8 @@ func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing 
 			var tag pgconn.CommandTag
 			tag, err = br.Exec()
 			reserved = tag.RowsAffected() == 1
+		case strings.HasPrefix(q.SQL, "SELECT EXISTS"):
+			err = br.QueryRow().Scan(&overlaps)
 		default:
 			_, err = br.Exec()
 		}
@@ -86,8 +109,10 @@ func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing 
 	switch {
 	case existing != "":
 		return existing, nil
-	case !reserved:
+	case !reserved && overlaps:
 		return "", ErrOverlap
+	case !reserved:
+		return "", ErrRouteChanged
 	}
 	return "", nil
 }
@@ -107,11 +132,15 @@ func (s *Store) CheckOverlap(ctx context.Context, memberID, except string, start
 
 // overlapping is the one meaning of "overlaps" for leave_periods: a leave
 // of member that is pending or approved and meets the days start to end
-// (each a parameter placeholder such as "$2").
+// (each a parameter placeholder such as "$2"), its end taken as the later
+// of its own and that of a pending extension (the days it holds).
 func overlapping(member, start, end string) string {
 	return "member_id = " + member + " AND status IN ('pending','approved') AND start_date <= " + end +
-		"::date AND end_date >= " + start + "::date"
+		"::date AND " + heldEnd + " >= " + start + "::date"
 }
+
+// heldEnd is a leave period's last day, counting a pending extension's.
+const heldEnd = "GREATEST(end_date, COALESCE(reserved_end, end_date))"
 
 // IdempotentProcess returns the process an Idempotency-Key created.
 func (s *Store) IdempotentProcess(ctx context.Context, userID uuid.UUID, key, route string) (string, error) {

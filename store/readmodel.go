@@ -108,6 +108,9 @@ func queueWaiting(b *batch, s workflows.Snapshot) {
 		if st.EscalatedTo != nil {
 			add(st.EscalatedTo.Key(), st.Name, st.DueAt, true)
 		}
+		for _, p := range st.Escalations {
+			add(p.Key(), st.Name, st.DueAt, true)
+		}
 	}
 }
 
@@ -143,7 +146,19 @@ func queueLeave(b *batch, s workflows.Snapshot) error {
 	if l.ActualEndDate != nil {
 		end = *l.ActualEndDate
 	}
-	b.queue("leave period", sqlUpsertLeavePeriod, l.ID, l.MemberID, l.StartDate, end, l.Status, s.Version)
+	// The days a pending extension holds; the end of the last extension
+	// decided (or dropped), whose hold is over.
+	var held, settled *string
+	for i := range l.Extensions {
+		e := l.Extensions[i]
+		if e.Status == "pending" {
+			held = &e.EndDate
+		} else {
+			settled = &e.EndDate
+		}
+	}
+	b.queue("leave period", sqlUpsertLeavePeriod, l.ID, l.MemberID, l.StartDate, end, l.Status, s.Version,
+		held, l.ReturnedOn, settled)
 	return nil
 }
 
@@ -196,9 +211,13 @@ INSERT INTO outbox (process_id, version, idx, recipient, text)
 VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING`
 
 var sqlUpsertLeavePeriod = `
-INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status)
-SELECT $1, $2, $3, $4, $5 WHERE` + holdsVersion(6) + `
-ON CONFLICT (process_id) DO UPDATE SET end_date = EXCLUDED.end_date, status = EXCLUDED.status`
+INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status, reserved_end, returned_on)
+SELECT $1, $2, $3, $4, $5, $7::date, $8::date WHERE` + holdsVersion(6) + `
+ON CONFLICT (process_id) DO UPDATE SET end_date = EXCLUDED.end_date, status = EXCLUDED.status,
+    returned_on = EXCLUDED.returned_on,
+    reserved_end = CASE WHEN EXCLUDED.reserved_end IS NOT NULL THEN EXCLUDED.reserved_end
+                        WHEN leave_periods.reserved_end = $9::date THEN NULL
+                        ELSE leave_periods.reserved_end END`
 
 var sqlUpsertAbsence = `
 INSERT INTO absences (process_id, member_id, unit_id, county_id, cycle_month, found_at, status, signed_at, late, overdue)

@@ -16,6 +16,10 @@ type RecordLeave struct {
 	Days      int    `json:"days"`
 	Status    string `json:"status"`
 	Overdue   bool   `json:"overdue"`
+	// OverstayDays: days away after the approved end without leave, when
+	// the member reported back late (Late).
+	OverstayDays int  `json:"overstay_days"`
+	Late         bool `json:"late"`
 }
 
 // RecordAbsence is one absence in a member's yearly record.
@@ -61,6 +65,10 @@ func (s *Store) MemberRecord(ctx context.Context, memberID string, year int) (Me
 			*a.SignedAt = a.SignedAt.In(policy.China)
 		}
 		rec.Absences = append(rec.Absences, a)
+		if a.Status == "voided" { // recorded wrongly (误报): listed, never counted
+			rec.Tally["absences_voided"]++
+			continue
+		}
 		rec.Tally["absences"]++
 		switch {
 		case a.SignedAt != nil && a.Late:
@@ -76,7 +84,8 @@ func (s *Store) MemberRecord(ctx context.Context, memberID string, year int) (Me
 		return rec, err
 	}
 	rows, err = s.Pool.Query(ctx, `SELECT p.id::text, p.detail->>'kind', l.start_date::text, l.end_date::text,
-			COALESCE((p.detail->>'actual_days')::int, (p.detail->>'days')::int, 0), p.status, p.overdue
+			COALESCE((p.detail->>'actual_days')::int, (p.detail->>'days')::int, 0), p.status, p.overdue,
+			COALESCE((p.detail->>'overstay_days')::int, 0), COALESCE((p.detail->>'returned_late')::bool, false)
 		FROM leave_periods l JOIN processes p ON p.id = l.process_id
 		WHERE l.member_id = $1 AND l.start_date >= $2 AND l.start_date < $3 ORDER BY l.start_date`,
 		memberID, policy.FormatDate(from), policy.FormatDate(to))
@@ -86,13 +95,18 @@ func (s *Store) MemberRecord(ctx context.Context, memberID string, year int) (Me
 	defer rows.Close()
 	for rows.Next() {
 		var l RecordLeave
-		if err := rows.Scan(&l.ID, &l.Kind, &l.StartDate, &l.EndDate, &l.Days, &l.Status, &l.Overdue); err != nil {
+		if err := rows.Scan(&l.ID, &l.Kind, &l.StartDate, &l.EndDate, &l.Days, &l.Status, &l.Overdue,
+			&l.OverstayDays, &l.Late); err != nil {
 			return rec, err
 		}
 		rec.Leaves = append(rec.Leaves, l)
-		if l.Status == "approved" || l.Status == "returned" {
+		if (l.Status == "approved" || l.Status == "returned") && l.Days > 0 { // 0: reported back on its first day, not taken
 			rec.Tally["leaves"]++
 			rec.Tally["leave_days"] += l.Days
+		}
+		if l.Late {
+			rec.Tally["leaves_late"]++
+			rec.Tally["overstay_days"] += l.OverstayDays
 		}
 		if l.Overdue {
 			rec.Tally["leaves_overdue"]++

@@ -22,6 +22,7 @@ const (
 	AbsenceExplain = "explain"
 	AbsenceSign    = "sign"
 	AbsenceClose   = "close"
+	AbsenceVoid    = "void"
 	AbsenceQuery   = "absence"
 	// AbsenceRecorded is sent with the start: it answers once the absence
 	// is in the read model, so the recorder can read it at once.
@@ -43,6 +44,9 @@ const (
 	AbsenceAwaitingSignature   = "awaiting_signature"
 	AbsenceSigned              = "signed"
 	AbsenceClosed              = "closed"
+	// AbsenceVoided: recorded wrongly (误报); it leaves the monthly report
+	// and the member's tally. Closed (never explained) still counts.
+	AbsenceVoided = "voided"
 )
 
 // The reminder and overdue notices name the step; core keeps the titles.
@@ -92,6 +96,14 @@ type AbsenceInput struct {
 	CountyOffices []Party        `json:"county_offices"`
 	UnitHead      Party          `json:"unit_head"`
 	LeaveConflict *LeaveConflict `json:"leave_conflict"`
+	// PendingLeave: a leave still waiting for approval covered the moment
+	// found; the recorder was told, and so is whoever reads the absence.
+	PendingLeave *LeaveConflict `json:"pending_leave,omitempty"`
+	// LateRecorded: recorded after its found cycle's deadline, or too
+	// close to it; DueAt and CycleMonth are then the fair ones, and
+	// FoundCycle the cycle of the moment found.
+	LateRecorded bool   `json:"late_recorded,omitempty"`
+	FoundCycle   string `json:"found_cycle,omitempty"`
 }
 
 // ExplainArgs carry the member's explanation text.
@@ -125,21 +137,29 @@ type Explanation struct {
 // Absence is the resource the API returns, kept by the workflow.
 type Absence struct {
 	AbsenceFacts
-	RecordedBy    string         `json:"recorded_by"`
-	RecordedAt    time.Time      `json:"recorded_at"`
-	CycleMonth    string         `json:"cycle_month"`
-	DueAt         time.Time      `json:"due_at"`
-	PolicyVersion string         `json:"policy_version"`
-	Status        string         `json:"status"`
-	Overdue       bool           `json:"overdue"`
-	Explanations  []Explanation  `json:"explanations"`
-	SignedBy      string         `json:"signed_by"`
-	SignedByID    string         `json:"signed_by_id"`
-	SignedAt      *time.Time     `json:"signed_at"`
-	Late          bool           `json:"late"`
-	ClosedBy      string         `json:"closed_by,omitempty"`
-	ClosedReason  string         `json:"closed_reason,omitempty"`
+	RecordedBy    string        `json:"recorded_by"`
+	RecordedAt    time.Time     `json:"recorded_at"`
+	CycleMonth    string        `json:"cycle_month"`
+	DueAt         time.Time     `json:"due_at"`
+	PolicyVersion string        `json:"policy_version"`
+	Status        string        `json:"status"`
+	Overdue       bool          `json:"overdue"`
+	Explanations  []Explanation `json:"explanations"`
+	SignedBy      string        `json:"signed_by"`
+	SignedByID    string        `json:"signed_by_id"`
+	SignedAt      *time.Time    `json:"signed_at"`
+	Late          bool          `json:"late"`
+	ClosedBy      string        `json:"closed_by,omitempty"`
+	ClosedReason  string        `json:"closed_reason,omitempty"`
+	VoidedBy      string        `json:"voided_by,omitempty"`
+	VoidReason    string        `json:"void_reason,omitempty"`
+	// SignedFor: the principal a delegate signed for ("" when the
+	// principal signed).
+	SignedFor     string         `json:"signed_for,omitempty"`
 	LeaveConflict *LeaveConflict `json:"leave_conflict"`
+	PendingLeave  *LeaveConflict `json:"pending_leave,omitempty"`
+	LateRecorded  bool           `json:"late_recorded,omitempty"`
+	FoundCycle    string         `json:"found_cycle,omitempty"`
 	ReportMonth   string         `json:"report_month"`
 	Steps         []Step         `json:"steps"`
 }
@@ -180,6 +200,7 @@ func newAbsenceWorkflow(ctx workflow.Context, in AbsenceInput) (*absenceWorkflow
 		AbsenceFacts: in.AbsenceFacts, RecordedBy: in.RecordedBy.Name, RecordedAt: chinaNow(ctx), CycleMonth: in.CycleMonth,
 		DueAt: in.DueAt.In(cst), PolicyVersion: in.PolicyVersion, Status: AbsenceAwaitingExplanation,
 		Explanations: []Explanation{}, LeaveConflict: in.LeaveConflict, ReportMonth: in.CycleMonth,
+		PendingLeave: in.PendingLeave, LateRecorded: in.LateRecorded, FoundCycle: in.FoundCycle,
 	}
 	w.abs.FoundAt = in.FoundAt.In(cst)
 	return w, w.register(ctx)
@@ -194,6 +215,7 @@ func (w *absenceWorkflow) register(ctx workflow.Context) error {
 		{AbsenceExplain, w.explain, w.validateExplain},
 		{AbsenceSign, w.sign, w.validateSign},
 		{AbsenceClose, w.closeAbsence, w.validateClose},
+		{AbsenceVoid, w.void, w.validateVoid},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.fn, workflow.UpdateHandlerOptions{Validator: h.validate}); err != nil {
@@ -241,9 +263,9 @@ func (w *absenceWorkflow) run(ctx workflow.Context) (Absence, error) {
 	return w.detail(), nil
 }
 
-// finished: signed or closed; nothing more waits on anyone.
+// finished: signed, closed or voided; nothing more waits on anyone.
 func (w *absenceWorkflow) finished() bool {
-	return w.abs.Status == AbsenceSigned || w.abs.Status == AbsenceClosed
+	return w.abs.Status == AbsenceSigned || w.abs.Status == AbsenceClosed || w.abs.Status == AbsenceVoided
 }
 
 // done: finished, and the monthly report knows the final state.
@@ -340,6 +362,11 @@ func (w *absenceWorkflow) validateSign(ctx workflow.Context, a SignArgs) error {
 	if a.Actor.Party.Role != policy.RoleUnitHead || a.Actor.Party.UnitID != w.in.UnitHead.UnitID {
 		return forbidden(errs.MsgSignHeadOnly)
 	}
+	// The head, not any head: the unit's principal (一把手), or one acting
+	// for the principal (OnBehalfOf; delegation is a later issue).
+	if !a.Actor.AsPrincipal {
+		return forbidden(errs.MsgSignPrincipalOnly)
+	}
 	if w.step(StepSignature) == nil {
 		switch w.abs.Status {
 		case AbsenceSigned:
@@ -374,6 +401,7 @@ func (w *absenceWorkflow) sign(ctx workflow.Context, a SignArgs) (Absence, error
 		return w.detail(), w.save(ctx)
 	}
 	w.abs.SignedBy, w.abs.SignedByID, w.abs.SignedAt = a.Actor.Name, a.Actor.UserID, ptr(now)
+	w.abs.SignedFor = a.Actor.OnBehalfOf
 	w.abs.Late = now.After(w.in.DueAt)
 	w.event(ctx, a.Actor, "signed", StepSignature, a.Comment)
 	// Signed means submitted to the county offices.
@@ -407,6 +435,32 @@ func (w *absenceWorkflow) closeAbsence(ctx workflow.Context, a CloseArgs) (Absen
 	w.event(ctx, a.Actor, "closed", "", a.Reason)
 	w.notify([]Party{w.member(), w.in.UnitHead}, "已关闭：「"+w.subject()+"」"+a.Reason)
 	w.setStatus(AbsenceClosed)
+	return w.detail(), w.save(ctx)
+}
+
+func (w *absenceWorkflow) validateVoid(ctx workflow.Context, a CloseArgs) error {
+	if !hasParty(w.in.CountyOffices, a.Actor.Party) {
+		return forbidden(errs.MsgVoidCountyOnly)
+	}
+	if w.finished() {
+		return conflict(errs.MsgAbsenceAlready, errs.StatusName(w.abs.Status))
+	}
+	return nil
+}
+
+// void is a county office finding the absence recorded wrongly (误报):
+// nothing more is owed, and it leaves the monthly report and the tally.
+func (w *absenceWorkflow) void(ctx workflow.Context, a CloseArgs) (Absence, error) {
+	now := chinaNow(ctx)
+	for _, s := range w.openSteps() {
+		s.Decisions = append(s.Decisions, decisionOf(a.Actor, "voided", a.Reason, now))
+		s.WaitingOn = []Party{}
+		w.close(ctx, s)
+	}
+	w.abs.VoidedBy, w.abs.VoidReason = a.Actor.Name, a.Reason
+	w.event(ctx, a.Actor, "voided", "", a.Reason)
+	w.notify([]Party{w.member(), w.in.UnitHead}, "已作废（误报）：「"+w.subject()+"」"+a.Reason+"；无需再写情况说明")
+	w.setStatus(AbsenceVoided)
 	return w.detail(), w.save(ctx)
 }
 

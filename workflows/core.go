@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"sort"
+	"strconv"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -24,6 +25,20 @@ type core struct {
 	changed int
 	// escalation settings for steps opened with escalate()
 	escalateTo Party
+	// escalation, when set, replaces escalateTo: each silent party goes to
+	// the office above it, never to itself (issue 17).
+	escalation []Escalation
+	// stepIDs: each step opened gets its own ID, and its alarms are its
+	// own, so two open steps of one name (two filings) never share them.
+	// Processes started before issue 17 keep steps found by name.
+	stepIDs bool
+}
+
+// Escalation says which office is told (督办) when the party From stays
+// silent at a step past the escalation interval.
+type Escalation struct {
+	From Party `json:"from"`
+	To   Party `json:"to"`
 }
 
 var system = Actor{UserID: "system", Name: "系统", Party: Party{Role: "system"}}
@@ -63,27 +78,31 @@ func (c *core) open(ctx workflow.Context, name string, waiting []Party, t stepTi
 
 // openAt is open at a given instant (see eventAt).
 func (c *core) openAt(now time.Time, name string, waiting []Party, t stepTimers) *Step {
-	c.steps = append(c.steps, Step{Name: name, WaitingOn: waiting, OpenedAt: now, DueAt: t.Due, Decisions: []Decision{}})
+	st := Step{Name: name, WaitingOn: waiting, OpenedAt: now, DueAt: t.Due, Decisions: []Decision{}}
+	if c.stepIDs {
+		st.ID = name + "-" + strconv.Itoa(len(c.steps)+1)
+	}
+	c.steps = append(c.steps, st)
 	if t.RemindEvery > 0 {
-		c.alarms = append(c.alarms, Alarm{At: now.Add(t.RemindEvery), Kind: AlarmRemind, Step: name, Every: t.RemindEvery})
+		c.alarms = append(c.alarms, Alarm{At: now.Add(t.RemindEvery), Kind: AlarmRemind, Step: name, StepID: st.ID, Every: t.RemindEvery})
 	}
 	if t.EscalateAfter > 0 {
-		c.alarms = append(c.alarms, Alarm{At: now.Add(t.EscalateAfter), Kind: AlarmEscalate, Step: name})
+		c.alarms = append(c.alarms, Alarm{At: now.Add(t.EscalateAfter), Kind: AlarmEscalate, Step: name, StepID: st.ID})
 	}
-	c.schedule(name, now, t)
+	c.schedule(&st, now, t)
 	c.changed++
 	return &c.steps[len(c.steps)-1]
 }
 
 // schedule adds a step's fixed reminders and its overdue alarm.
-func (c *core) schedule(name string, now time.Time, t stepTimers) {
+func (c *core) schedule(s *Step, now time.Time, t stepTimers) {
 	for _, at := range t.RemindAt {
 		if at.After(now) {
-			c.alarms = append(c.alarms, Alarm{At: at, Kind: AlarmRemind, Step: name})
+			c.alarms = append(c.alarms, Alarm{At: at, Kind: AlarmRemind, Step: s.Name, StepID: s.ID})
 		}
 	}
 	if t.Due != nil {
-		c.alarms = append(c.alarms, Alarm{At: *t.Due, Kind: AlarmOverdue, Step: name})
+		c.alarms = append(c.alarms, Alarm{At: *t.Due, Kind: AlarmOverdue, Step: s.Name, StepID: s.ID})
 	}
 }
 
@@ -110,17 +129,42 @@ func (c *core) publishedSteps() []Step {
 	return out
 }
 
+// stepByID returns the open step with that ID, or nil.
+func (c *core) stepByID(id string) *Step {
+	for i := range c.steps {
+		if c.steps[i].ID == id && c.steps[i].Open() {
+			return &c.steps[i]
+		}
+	}
+	return nil
+}
+
+// alarmStep is the open step an alarm is for: by its own ID, or (alarms of
+// processes from before step IDs) the latest open step of its name.
+func (c *core) alarmStep(a Alarm) *Step {
+	if a.StepID != "" {
+		return c.stepByID(a.StepID)
+	}
+	return c.step(a.Step)
+}
+
 // close marks a step done and drops its alarms.
 func (c *core) close(ctx workflow.Context, s *Step) {
 	s.DoneAt = ptr(chinaNow(ctx))
-	c.dropAlarms(s.Name)
+	c.dropAlarmsOf(s)
 	c.changed++
 }
 
-func (c *core) dropAlarms(step string) {
+// dropAlarmsOf drops a step's alarms: its own when it has an ID, else
+// every alarm of its name (as before step IDs).
+func (c *core) dropAlarmsOf(s *Step) {
 	var kept []Alarm
 	for _, a := range c.alarms {
-		if a.Step != step {
+		mine := a.Step == s.Name
+		if s.ID != "" {
+			mine = a.StepID == s.ID
+		}
+		if !mine {
 			kept = append(kept, a)
 		}
 	}
@@ -131,13 +175,13 @@ func (c *core) dropAlarms(step string) {
 // alarms; a step no longer past due stops being overdue.
 func (c *core) retime(ctx workflow.Context, s *Step, t stepTimers) {
 	now := chinaNow(ctx)
-	c.dropAlarms(s.Name)
+	c.dropAlarmsOf(s)
 	s.DueAt = t.Due
 	s.Overdue = t.Due != nil && !t.Due.After(now)
 	if t.RemindEvery > 0 {
-		c.alarms = append(c.alarms, Alarm{At: now.Add(t.RemindEvery), Kind: AlarmRemind, Step: s.Name, Every: t.RemindEvery})
+		c.alarms = append(c.alarms, Alarm{At: now.Add(t.RemindEvery), Kind: AlarmRemind, Step: s.Name, StepID: s.ID, Every: t.RemindEvery})
 	}
-	c.schedule(s.Name, now, t)
+	c.schedule(s, now, t)
 	c.changed++
 }
 
@@ -172,7 +216,7 @@ func (c *core) fire(ctx workflow.Context, subject string) bool {
 			keep = append(keep, a)
 			continue
 		}
-		s := c.step(a.Step)
+		s := c.alarmStep(a)
 		if s == nil {
 			continue
 		}
@@ -187,7 +231,9 @@ func (c *core) fire(ctx workflow.Context, subject string) bool {
 				keep = append(keep, a)
 			}
 		case AlarmEscalate:
-			if c.escalateTo.Role != "" {
+			if len(c.escalation) > 0 {
+				c.escalate(ctx, s, subject)
+			} else if c.escalateTo.Role != "" {
 				to := c.escalateTo
 				s.EscalatedTo = &to
 				c.watchers = appendParty(c.watchers, to)
@@ -202,6 +248,38 @@ func (c *core) fire(ctx workflow.Context, subject string) bool {
 	}
 	c.alarms = keep
 	return fired
+}
+
+// escalate tells the office above each party still silent at s (督办):
+// it watches the process and sees the step in its inbox, and may remind,
+// but the step still waits on the silent party alone.
+func (c *core) escalate(ctx workflow.Context, s *Step, subject string) {
+	var to []Party
+	for _, p := range s.WaitingOn {
+		for _, e := range c.escalation {
+			if e.From.Key() == p.Key() && e.To.Key() != p.Key() && !hasParty(s.WaitingOn, e.To) {
+				to = appendParty(to, e.To)
+			}
+		}
+	}
+	if len(to) == 0 {
+		return
+	}
+	for _, p := range to {
+		s.Escalations = appendParty(s.Escalations, p)
+		c.watchers = appendParty(c.watchers, p)
+	}
+	if s.EscalatedTo == nil {
+		first := s.Escalations[0]
+		s.EscalatedTo = &first
+	}
+	c.event(ctx, system, "escalated", s.Name, "")
+	c.notify(to, "督办：「"+subject+"」"+StepTitle(s.Name)+"已超过时限未处理，请督促")
+}
+
+// escalatedTo reports whether p was told of the silence at s.
+func (s *Step) escalatedTo(p Party) bool {
+	return hasParty(s.Escalations, p) || (s.EscalatedTo != nil && s.EscalatedTo.Key() == p.Key())
 }
 
 // nextAlarm returns the earliest pending alarm instant.

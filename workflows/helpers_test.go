@@ -59,7 +59,8 @@ var (
 	otherCommitteeActor = workflows.Actor{UserID: "u-baiyun", Name: "白云镇党委", Party: otherCommittee}
 	orgDeptActor        = workflows.Actor{UserID: "u-org", Name: "县委组织部", Party: orgDept}
 	bureauActor         = workflows.Actor{UserID: "u-bureau", Name: "县乡村振兴局", Party: bureau}
-	unitHeadActor       = workflows.Actor{UserID: "u-edu-head", Name: "教育局局长", Party: unitHead}
+	unitHeadActor       = workflows.Actor{UserID: "u-edu-head", Name: "教育局局长", Party: unitHead, AsPrincipal: true}
+	deputyHeadActor     = workflows.Actor{UserID: "u-edu-deputy", Name: "教育局副局长", Party: unitHead}
 	memberActor         = workflows.Actor{UserID: "u-li", Name: "李明", Party: memberParty}
 	otherMemberActor    = workflows.Actor{UserID: "u-zhao", Name: "赵强", Party: workflows.Party{Role: policy.RoleMember, MemberID: "m-zhao"}}
 

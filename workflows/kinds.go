@@ -36,14 +36,14 @@ func Kinds() []KindSpec {
 			{StepFiling, "备案"},
 			{StepReturn, "销假"},
 		},
-		Statuses: []string{LeavePending, LeaveApproved, LeaveRefused, LeaveWithdrawn, LeaveReturned},
+		Statuses: []string{LeavePending, LeaveApproved, LeaveRefused, LeaveWithdrawn, LeaveReturned, LeaveCancelled},
 	}, {
 		Name: KindAbsence, Title: "缺岗情况说明", Workflow: AbsenceWorkflow,
 		Steps: []StepSpec{
 			{StepExplanation, "情况说明"},
 			{StepSignature, "单位负责人签字"},
 		},
-		Statuses: []string{AbsenceAwaitingExplanation, AbsenceAwaitingSignature, AbsenceSigned, AbsenceClosed},
+		Statuses: []string{AbsenceAwaitingExplanation, AbsenceAwaitingSignature, AbsenceSigned, AbsenceClosed, AbsenceVoided},
 	}, {
 		Name: KindAbsenceReport, Title: "缺岗情况说明月度汇总", Workflow: ReportWorkflow,
 		Steps: []StepSpec{

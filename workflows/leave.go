@@ -20,6 +20,8 @@ const (
 	LeaveWithdraw = "withdraw"
 	LeaveExtend   = "extend"
 	LeaveReturn   = "return"
+	LeaveCancel   = "cancel"
+	LeaveRemind   = "remind"
 	LeaveQuery    = "leave"
 	// LeaveSubmitted answers once the leave is in the read model. The
 	// server no longer sends it (it writes the opening itself, see
@@ -42,7 +44,13 @@ const (
 	LeaveRefused   = "refused"
 	LeaveWithdrawn = "withdrawn"
 	LeaveReturned  = "returned"
+	LeaveCancelled = "cancelled"
 )
+
+// VersionRules17 marks a process started with issue 17's rules: steps
+// with their own IDs (a leave's filings tracked apart). Processes started
+// before keep their old paths on replay (workflow.GetVersion).
+const VersionRules17 = "rules-17"
 
 // LeaveWorkflowID is the business key of a leave's workflow.
 func LeaveWorkflowID(id string) string { return "leave/" + id }
@@ -55,6 +63,11 @@ type Route struct {
 	Reason        string  `json:"reason"`
 	Approvers     []Party `json:"approvers"`
 	FilingOffices []Party `json:"filing_offices"`
+	// Joined: the member's leaves this one was routed together with
+	// (consecutive leaves count together), and the days of all of them,
+	// on which the route was taken (Days stays this leave's own).
+	Joined       []string `json:"joined,omitempty"`
+	CombinedDays int      `json:"combined_days,omitempty"`
 }
 
 // LeaveInput starts a leave. Every instant is computed by the policy code
@@ -77,8 +90,14 @@ type LeaveInput struct {
 	PolicyVersion string            `json:"policy_version"`
 	Rules         policy.LeaveRules `json:"rules"`
 	EscalateTo    Party             `json:"escalate_to"`
+	// Escalation: for each office that may be silent, the office above it
+	// (replaces EscalateTo when set).
+	Escalation []Escalation `json:"escalation,omitempty"`
 	// StartAt: first instant of the start date; undecided by then is overdue.
 	StartAt time.Time `json:"start_at"`
+	// ApprovalDueAt: when the approval is due, when not at StartAt (a
+	// leave submitted after its start: back-dated sick leave).
+	ApprovalDueAt time.Time `json:"approval_due_at,omitempty"`
 	// EndAt: first instant after the last day.
 	EndAt       time.Time `json:"end_at"`
 	ReturnDueAt time.Time `json:"return_due_at"`
@@ -99,6 +118,9 @@ type DecideArgs struct {
 type ActorArgs struct {
 	Actor   Actor  `json:"actor"`
 	Comment string `json:"comment"`
+	// Step, for a leave's filing, names which open filing step (its ID)
+	// is acknowledged; "" is the earliest waiting on the caller.
+	Step string `json:"step,omitempty"`
 }
 
 // ExtendArgs ask for a later end date, routed on the new total.
@@ -118,6 +140,12 @@ type ReturnArgs struct {
 	ReturnedOn    string `json:"returned_on"`
 	ActualEndDate string `json:"actual_end_date"`
 	ActualDays    int    `json:"actual_days"`
+	// NotTaken: reported back on the first day; nothing was taken.
+	NotTaken bool `json:"not_taken,omitempty"`
+	// Late and OverstayDays: reported back after the report-back day, away
+	// that many days (as the policy counts days) past the approved end.
+	Late         bool `json:"late,omitempty"`
+	OverstayDays int  `json:"overstay_days,omitempty"`
 }
 
 // Extension is one request to extend a leave.
@@ -126,7 +154,7 @@ type Extension struct {
 	Days        int        `json:"days"`
 	Route       string     `json:"route"`
 	Reason      string     `json:"reason"`
-	Status      string     `json:"status"` // pending | approved | refused
+	Status      string     `json:"status"` // pending | approved | refused | withdrawn | cancelled
 	RequestedAt time.Time  `json:"requested_at"`
 	DecidedAt   *time.Time `json:"decided_at"`
 }
@@ -155,8 +183,21 @@ type Leave struct {
 	ReturnedOn    *string     `json:"returned_on"`
 	ActualEndDate *string     `json:"actual_end_date,omitempty"`
 	ActualDays    *int        `json:"actual_days,omitempty"`
-	SubmittedAt   time.Time   `json:"submitted_at"`
-	DecidedAt     *time.Time  `json:"decided_at"`
+	// NotTaken: reported back on its first day, 0 days taken.
+	NotTaken bool `json:"not_taken,omitempty"`
+	// ReturnedLate and OverstayDays: reported back after the report-back
+	// day, away that many days past the approved end.
+	ReturnedLate bool `json:"returned_late"`
+	OverstayDays int  `json:"overstay_days"`
+	// JoinedWith and CombinedDays: the leaves this one was routed
+	// together with, and their days with its own.
+	JoinedWith   []string   `json:"joined_with,omitempty"`
+	CombinedDays int        `json:"combined_days,omitempty"`
+	SubmittedAt  time.Time  `json:"submitted_at"`
+	DecidedAt    *time.Time `json:"decided_at"`
+	// Cancelled: when and why the member cancelled it (撤销).
+	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
+	CancelReason string     `json:"cancel_reason,omitempty"`
 }
 
 type leaveWorkflow struct {
@@ -167,11 +208,14 @@ type leaveWorkflow struct {
 	// current deadlines, moved by an approved extension
 	endAt, returnDueAt time.Time
 	pendingExt         *ExtendArgs
+	// rules17: started with issue 17's rules (VersionRules17).
+	rules17 bool
 }
 
 // LeaveWorkflow runs one leave from submission to 销假.
 func LeaveWorkflow(ctx workflow.Context, in LeaveInput) (Leave, error) {
-	w, err := newLeaveWorkflow(ctx, in)
+	v := workflow.GetVersion(ctx, VersionRules17, workflow.DefaultVersion, 1)
+	w, err := newLeaveWorkflow(ctx, in, v >= 1)
 	if err != nil {
 		return Leave{}, err
 	}
@@ -181,11 +225,13 @@ func LeaveWorkflow(ctx workflow.Context, in LeaveInput) (Leave, error) {
 // openLeave builds a leave's opening state (submitted, waiting on its
 // approvers) as of now. It touches no workflow context, so the server can
 // build the very snapshot the workflow records first (LeaveOpening).
-func openLeave(in LeaveInput, now time.Time) (*leaveWorkflow, error) {
+func openLeave(in LeaveInput, now time.Time, rules17 bool) (*leaveWorkflow, error) {
 	if in.ID == "" || in.MemberID == "" || len(in.Route.Approvers) == 0 {
 		return nil, invalid(errs.MsgLeaveBadInput)
 	}
-	w := &leaveWorkflow{in: in, endAt: in.EndAt, returnDueAt: in.ReturnDueAt}
+	w := &leaveWorkflow{in: in, endAt: in.EndAt, returnDueAt: in.ReturnDueAt, rules17: rules17}
+	w.stepIDs = rules17
+	w.escalation = in.Escalation
 	w.hdr = Snapshot{
 		ProcessID: in.ID, WorkflowID: LeaveWorkflowID(in.ID), Kind: KindLeave,
 		Subject: in.MemberID, MemberID: in.MemberID, CountyID: in.CountyID,
@@ -198,6 +244,7 @@ func openLeave(in LeaveInput, now time.Time) (*leaveWorkflow, error) {
 		StartDate: in.StartDate, EndDate: in.EndDate, Days: in.Route.Days, Reason: in.Reason,
 		Route: in.Route.Route, RouteReason: in.Route.Reason, Status: LeavePending,
 		PolicyVersion: in.PolicyVersion, Extensions: []Extension{}, SubmittedAt: now,
+		JoinedWith: in.Route.Joined, CombinedDays: in.Route.CombinedDays,
 	}
 	w.eventAt(now, in.SubmittedBy, "submitted", StepApproval, in.Reason)
 	w.openApprovalAt(now, StepApproval, in.Route.Approvers)
@@ -212,7 +259,7 @@ func LeaveOpening(in LeaveInput) (Snapshot, Leave, error) {
 	if in.SubmittedAt.IsZero() {
 		return Snapshot{}, Leave{}, invalid(errs.MsgLeaveBadInput)
 	}
-	w, err := openLeave(in, in.SubmittedAt.In(cst))
+	w, err := openLeave(in, in.SubmittedAt.In(cst), true)
 	if err != nil {
 		return Snapshot{}, Leave{}, err
 	}
@@ -220,13 +267,13 @@ func LeaveOpening(in LeaveInput) (Snapshot, Leave, error) {
 	return w.snapshot(w.leave.Status, l), l, nil
 }
 
-func newLeaveWorkflow(ctx workflow.Context, in LeaveInput) (*leaveWorkflow, error) {
+func newLeaveWorkflow(ctx workflow.Context, in LeaveInput, rules17 bool) (*leaveWorkflow, error) {
 	// Histories from before SubmittedAt existed open at the first task's time.
 	now := chinaNow(ctx)
 	if !in.SubmittedAt.IsZero() {
 		now = in.SubmittedAt.In(cst)
 	}
-	w, err := openLeave(in, now)
+	w, err := openLeave(in, now, rules17)
 	if err != nil {
 		return nil, err
 	}
@@ -240,6 +287,8 @@ func newLeaveWorkflow(ctx workflow.Context, in LeaveInput) (*leaveWorkflow, erro
 		{LeaveWithdraw, w.withdraw, w.validateWithdraw},
 		{LeaveExtend, w.extend, w.validateExtend},
 		{LeaveReturn, w.report, w.validateReturn},
+		{LeaveCancel, w.cancel, w.validateCancel},
+		{LeaveRemind, w.remind, w.validateRemind},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.fn, workflow.UpdateHandlerOptions{Validator: h.validate}); err != nil {
@@ -278,7 +327,7 @@ func (w *leaveWorkflow) run(ctx workflow.Context) (Leave, error) {
 // member has reported back and every filing is acknowledged.
 func (w *leaveWorkflow) done() bool {
 	switch w.leave.Status {
-	case LeaveRefused, LeaveWithdrawn:
+	case LeaveRefused, LeaveWithdrawn, LeaveCancelled:
 		return true
 	case LeaveReturned:
 		return len(w.openSteps()) == 0
@@ -301,6 +350,9 @@ func (w *leaveWorkflow) openApproval(ctx workflow.Context, name string, approver
 func (w *leaveWorkflow) openApprovalAt(now time.Time, name string, approvers []Party) {
 	r := w.in.Rules
 	due := w.in.StartAt
+	if !w.in.ApprovalDueAt.IsZero() {
+		due = w.in.ApprovalDueAt.In(cst)
+	}
 	if name == StepExtensionApproval {
 		due = w.endAt
 	}
@@ -434,10 +486,31 @@ func (w *leaveWorkflow) decideExtension(ctx workflow.Context, s *Step, a DecideA
 	}
 }
 
-func (w *leaveWorkflow) validateFile(ctx workflow.Context, a ActorArgs) error {
-	s := w.step(StepFiling)
-	if s != nil && hasParty(s.WaitingOn, a.Actor.Party) {
+// filingFor is the open filing step the office acknowledges: the one
+// named by its ID, else the earliest waiting on it. Processes from before
+// step IDs acknowledge the latest, as they always did.
+func (w *leaveWorkflow) filingFor(p Party, id string) *Step {
+	if !w.rules17 {
+		if s := w.step(StepFiling); s != nil && hasParty(s.WaitingOn, p) {
+			return s
+		}
 		return nil
+	}
+	for i := range w.steps {
+		s := &w.steps[i]
+		if s.Name == StepFiling && s.Open() && hasParty(s.WaitingOn, p) && (id == "" || s.ID == id) {
+			return s
+		}
+	}
+	return nil
+}
+
+func (w *leaveWorkflow) validateFile(ctx workflow.Context, a ActorArgs) error {
+	if w.filingFor(a.Actor.Party, a.Step) != nil {
+		return nil
+	}
+	if a.Step != "" && w.filingFor(a.Actor.Party, "") != nil {
+		return conflict(errs.MsgLeaveFilingStep, a.Step)
 	}
 	for _, st := range w.steps {
 		if st.Name == StepFiling {
@@ -455,7 +528,7 @@ func (w *leaveWorkflow) validateFile(ctx workflow.Context, a ActorArgs) error {
 }
 
 func (w *leaveWorkflow) file(ctx workflow.Context, a ActorArgs) (Leave, error) {
-	s := w.step(StepFiling)
+	s := w.filingFor(a.Actor.Party, a.Step)
 	s.Decisions = append(s.Decisions, Decision{By: a.Actor.UserID, ByName: a.Actor.Name, Role: a.Actor.Party.Role,
 		Party: a.Actor.Party.Key(), Decision: "filed", Comment: a.Comment, At: chinaNow(ctx)})
 	var remaining []Party
@@ -481,19 +554,38 @@ func (w *leaveWorkflow) validateWithdraw(ctx workflow.Context, a ActorArgs) erro
 	if !w.isMember(a.Actor) {
 		return forbidden(errs.MsgLeaveWithdrawOwn)
 	}
+	if w.leave.Status == LeaveApproved && w.pendingExt != nil {
+		return nil // the extension waiting is withdrawn
+	}
 	if w.leave.Status != LeavePending {
-		return conflict(errs.MsgLeaveWithdrawPending, errs.StatusName(w.leave.Status))
+		return conflict(errs.MsgLeaveWithdrawNothing, errs.StatusName(w.leave.Status))
 	}
 	return nil
 }
 
 func (w *leaveWorkflow) withdraw(ctx workflow.Context, a ActorArgs) (Leave, error) {
+	if w.leave.Status == LeaveApproved {
+		return w.withdrawExtension(ctx, a)
+	}
 	s := w.step(StepApproval)
 	notified := append([]Party(nil), s.WaitingOn...)
 	w.close(ctx, s)
 	w.leave.Status = LeaveWithdrawn
 	w.event(ctx, a.Actor, "withdrawn", StepApproval, a.Comment)
 	w.notify(notified, "请假已撤回：「"+w.subject()+"」")
+	return w.detail(), w.save(ctx)
+}
+
+// withdrawExtension takes back the extension waiting: its days are free
+// again, the leave stands as approved.
+func (w *leaveWorkflow) withdrawExtension(ctx workflow.Context, a ActorArgs) (Leave, error) {
+	s := w.step(StepExtensionApproval)
+	notified := append([]Party(nil), s.WaitingOn...)
+	w.close(ctx, s)
+	w.leave.Extensions[len(w.leave.Extensions)-1].Status = "withdrawn"
+	w.pendingExt = nil
+	w.event(ctx, a.Actor, "extension_withdrawn", StepExtensionApproval, a.Comment)
+	w.notify(notified, "续假已撤回：「"+w.subject()+"」")
 	return w.detail(), w.save(ctx)
 }
 
@@ -564,7 +656,12 @@ func (w *leaveWorkflow) report(ctx workflow.Context, a ReturnArgs) (Leave, error
 	on := a.ReturnedOn
 	w.leave.ReturnedOn = &on
 	end, days := a.ActualEndDate, a.ActualDays
-	w.leave.ActualEndDate, w.leave.ActualDays = &end, &days
+	w.leave.ActualDays = &days
+	if end != "" {
+		w.leave.ActualEndDate = &end
+	}
+	w.leave.NotTaken = a.NotTaken
+	w.leave.ReturnedLate, w.leave.OverstayDays = a.Late, a.OverstayDays
 	w.event(ctx, a.Actor, "returned", StepReturn, "returned on "+a.ReturnedOn)
 	// Every office that approved records the return.
 	var approvers []Party
@@ -576,6 +673,93 @@ func (w *leaveWorkflow) report(ctx workflow.Context, a ReturnArgs) (Leave, error
 		}
 	}
 	w.notify(approvers, "已销假：「"+w.subject()+"」于 "+a.ReturnedOn+" 返岗")
+	if a.NotTaken {
+		// Not taken: nothing is left to file, the leave ends here.
+		for _, st := range w.openSteps() {
+			told := append([]Party(nil), st.WaitingOn...)
+			st.Decisions = append(st.Decisions, decisionOf(a.Actor, "not_taken", a.ReturnedOn, now))
+			st.WaitingOn = []Party{}
+			w.close(ctx, st)
+			w.notify(told, "请假未休：「"+w.subject()+"」开始当天即已销假，无需再备案")
+		}
+	}
+	return w.detail(), w.save(ctx)
+}
+
+func (w *leaveWorkflow) validateCancel(ctx workflow.Context, a ActorArgs) error {
+	if !w.isMember(a.Actor) {
+		return forbidden(errs.MsgLeaveCancelOwn)
+	}
+	if w.leave.Status != LeaveApproved {
+		return conflict(errs.MsgLeaveCancelApproved, errs.StatusName(w.leave.Status))
+	}
+	if !chinaNow(ctx).Before(w.in.StartAt) {
+		return conflict(errs.MsgLeaveCancelStarted, w.leave.StartDate)
+	}
+	return nil
+}
+
+// cancel is the member's 撤销 of an approved leave before it starts: every
+// open step closes, the offices that approved it or have it on file are
+// told, and its dates are free again (the read model's period is no
+// longer approved).
+func (w *leaveWorkflow) cancel(ctx workflow.Context, a ActorArgs) (Leave, error) {
+	now := chinaNow(ctx)
+	if w.pendingExt != nil {
+		w.leave.Extensions[len(w.leave.Extensions)-1].Status = "cancelled"
+		w.pendingExt = nil
+	}
+	var told []Party
+	for i := range w.steps {
+		s := &w.steps[i]
+		for _, d := range s.Decisions {
+			if p := PartyFromKey(d.Party); p.Role != policy.RoleMember {
+				told = appendParty(told, p)
+			}
+		}
+		for _, p := range s.WaitingOn {
+			if p.Role != policy.RoleMember {
+				told = appendParty(told, p)
+			}
+		}
+		if s.Open() {
+			s.Decisions = append(s.Decisions, decisionOf(a.Actor, "cancelled", a.Comment, now))
+			s.WaitingOn = []Party{}
+			w.close(ctx, s)
+		}
+	}
+	w.leave.Status = LeaveCancelled
+	w.leave.CancelledAt, w.leave.CancelReason = ptr(now), a.Comment
+	w.event(ctx, a.Actor, "cancelled", "", a.Comment)
+	w.notify(told, "请假已撤销：「"+w.subject()+"」（"+a.Comment+"），原定日期不再占用")
+	return w.detail(), w.save(ctx)
+}
+
+// validateRemind: only an office a silent step was escalated to may
+// remind (催办); it never decides.
+func (w *leaveWorkflow) validateRemind(ctx workflow.Context, a ActorArgs) error {
+	for _, s := range w.openSteps() {
+		if s.escalatedTo(a.Actor.Party) {
+			return nil
+		}
+	}
+	return forbidden(errs.MsgLeaveRemindEscalated)
+}
+
+// remind is an escalated office's 催办: the silent parties are told again,
+// in its name.
+func (w *leaveWorkflow) remind(ctx workflow.Context, a ActorArgs) (Leave, error) {
+	for _, s := range w.openSteps() {
+		if !s.escalatedTo(a.Actor.Party) {
+			continue
+		}
+		w.event(ctx, a.Actor, "urged", s.Name, a.Comment)
+		text := "催办：「" + w.subject() + "」" + StepTitle(s.Name) + "等待您处理（" + a.Actor.Name + "督办）"
+		if a.Comment != "" {
+			text += "：" + a.Comment
+		}
+		w.notify(s.WaitingOn, text)
+	}
 	return w.detail(), w.save(ctx)
 }
 

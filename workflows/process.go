@@ -88,6 +88,11 @@ type Actor struct {
 	UserID string `json:"user_id"`
 	Name   string `json:"name"`
 	Party  Party  `json:"party"`
+	// AsPrincipal: the actor may act as their unit's principal (一把手):
+	// is it, or (a later issue) was delegated by it, then OnBehalfOf
+	// names the principal's user id.
+	AsPrincipal bool   `json:"as_principal,omitempty"`
+	OnBehalfOf  string `json:"on_behalf_of,omitempty"`
 }
 
 // Decision is what one party did at a step.
@@ -103,6 +108,9 @@ type Decision struct {
 
 // Step is one stage of a process: whom it waits on and by when.
 type Step struct {
+	// ID tells apart two steps of one name (a leave's two filings); ""
+	// in processes from before issue 17.
+	ID        string     `json:"id,omitempty"`
 	Name      string     `json:"name"`
 	WaitingOn []Party    `json:"waiting_on"`
 	OpenedAt  time.Time  `json:"opened_at"`
@@ -110,8 +118,11 @@ type Step struct {
 	DoneAt    *time.Time `json:"done_at"`
 	Overdue   bool       `json:"overdue"`
 	Reminders int        `json:"reminders"`
-	// EscalatedTo is set once silence passed the escalation interval.
+	// EscalatedTo is set once silence passed the escalation interval: the
+	// first office told. Escalations are all of them (the office above
+	// each silent party).
 	EscalatedTo *Party     `json:"escalated_to,omitempty"`
+	Escalations []Party    `json:"escalations,omitempty"`
 	Decisions   []Decision `json:"decisions"`
 }
 
@@ -177,6 +188,8 @@ type Alarm struct {
 	At   time.Time `json:"at"`
 	Kind string    `json:"kind"`
 	Step string    `json:"step"`
+	// StepID: the step's own ID, when it has one.
+	StepID string `json:"step_id,omitempty"`
 	// Every: a recurring reminder comes back after this long.
 	Every time.Duration `json:"every,omitempty"`
 }

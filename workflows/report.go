@@ -88,6 +88,9 @@ type ReportInput struct {
 	Bureau        Party       `json:"bureau"`
 	OrgDept       Party       `json:"org_dept"`
 	CityOffices   []Party     `json:"city_offices"`
+	// OpensAt: the report may be submitted once its cycle has closed
+	// (zero in reports from before issue 17: any time).
+	OpensAt time.Time `json:"opens_at,omitempty"`
 }
 
 // NewReportInput computes a report's input from the county's offices and
@@ -99,6 +102,7 @@ func NewReportInput(o ReportOffices, month string, pol policy.Policy) (ReportInp
 	}
 	due := policy.ExplanationDue(pol.Rules.Absence, y, m)
 	return ReportInput{
+		OpensAt:   policy.ReportOpens(pol.Rules.Absence, y, m),
 		ProcessID: ReportProcessID(o.CountyID, month), CountyID: o.CountyID, CountyName: o.CountyName,
 		Month: month, DueAt: due, RemindAt: policy.RemindersBefore(due, pol.Rules.Absence.RemindBefore),
 		PolicyVersion: pol.Ref(),
@@ -133,6 +137,7 @@ type AbsenceReport struct {
 	CountyName    string       `json:"county_name"`
 	Month         string       `json:"month"`
 	Status        string       `json:"status"`
+	OpensAt       *time.Time   `json:"opens_at,omitempty"`
 	DueAt         time.Time    `json:"due_at"`
 	Overdue       bool         `json:"overdue"`
 	SubmittedAt   *time.Time   `json:"submitted_at"`
@@ -178,6 +183,9 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) (AbsenceReport, error)
 	w.rep = AbsenceReport{
 		ID: in.ProcessID, CountyID: in.CountyID, CountyName: in.CountyName, Month: in.Month,
 		Status: ReportOpen, DueAt: in.DueAt.In(cst), PolicyVersion: in.PolicyVersion, Items: []ReportItem{},
+	}
+	if !in.OpensAt.IsZero() {
+		w.rep.OpensAt = ptr(in.OpensAt.In(cst))
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, ReportSubmit, w.submit,
 		workflow.UpdateHandlerOptions{Validator: w.validateSubmit}); err != nil {
@@ -259,6 +267,16 @@ func (w *reportWorkflow) item(absenceID string) *ReportItem {
 // month's report, marked as carried from this one.
 func (w *reportWorkflow) onAbsence(ctx workflow.Context, sig ReportItemSignal) error {
 	it := w.item(sig.AbsenceID)
+	if sig.Status == AbsenceVoided {
+		// Recorded wrongly: it leaves the report, sent or not, and is
+		// carried nowhere.
+		if it != nil {
+			w.removeItem(sig.AbsenceID)
+			w.event(ctx, system, "absence_voided", StepSubmission, sig.MemberName)
+			return w.save(ctx)
+		}
+		return nil
+	}
 	if w.rep.Status == ReportOpen {
 		if it == nil {
 			w.rep.Items = append(w.rep.Items, ReportItem{AbsenceID: sig.AbsenceID, CarriedFrom: sig.CarriedFrom})
@@ -284,6 +302,16 @@ func (w *reportWorkflow) onAbsence(ctx workflow.Context, sig ReportItemSignal) e
 		carriedFrom = w.in.Month
 	}
 	return w.forward(ctx, it, sig, carriedFrom)
+}
+
+func (w *reportWorkflow) removeItem(absenceID string) {
+	kept := w.rep.Items[:0]
+	for _, it := range w.rep.Items {
+		if it.AbsenceID != absenceID {
+			kept = append(kept, it)
+		}
+	}
+	w.rep.Items = kept
 }
 
 func (w *reportWorkflow) forward(ctx workflow.Context, it *ReportItem, sig ReportItemSignal, carriedFrom string) error {
@@ -313,6 +341,9 @@ func (w *reportWorkflow) validateSubmit(ctx workflow.Context, a ActorArgs) error
 	}
 	if w.rep.Status == ReportSubmitted {
 		return conflict(errs.MsgReportSubmitted)
+	}
+	if !w.in.OpensAt.IsZero() && chinaNow(ctx).Before(w.in.OpensAt) {
+		return conflict(errs.MsgReportNotOpen, w.in.Month, w.in.OpensAt.In(cst).Format("2006-01-02"))
 	}
 	return nil
 }

@@ -62,6 +62,12 @@ const (
 	// FlagLedgerConflict: the ledger changed between recording and filing
 	// so the change could not be applied; a new change must correct it.
 	FlagLedgerConflict = "ledger_conflict"
+	// FlagBackdated: effective further back than the policy lets a county
+	// record; a city office recorded it.
+	FlagBackdated = "backdated"
+	// FlagFiledLate: the unit recorded (filed) the change after the days
+	// the rules give it.
+	FlagFiledLate = "filed_late"
 )
 
 // RosterChangeWorkflowID is the business key of a roster change's workflow.
@@ -102,6 +108,14 @@ type RosterChangeInput struct {
 	CityBureau  Party     `json:"city_bureau"`
 	FilingDueAt time.Time `json:"filing_due_at"`
 	RecordedBy  Actor     `json:"recorded_by"`
+	// AckDueAt: when the county offices must have acknowledged, counted
+	// from the recording (their own step, tracked apart from the unit's
+	// filing); zero in changes from before issue 17 (FilingDueAt).
+	AckDueAt time.Time `json:"ack_due_at,omitempty"`
+	// SkipRestDays and RestDays: the period rule and the calendar for the
+	// ledger report's deadline, written out at recording.
+	SkipRestDays bool            `json:"skip_rest_days,omitempty"`
+	RestDays     policy.RestDays `json:"rest_days,omitempty"`
 }
 
 // RosterLedgerChange is what the ledger activity needs.
@@ -117,21 +131,26 @@ type RosterLedgerChange struct {
 // RosterChange is the resource the API returns, kept by the workflow.
 type RosterChange struct {
 	RosterFacts
-	Status          string            `json:"status"`
-	FilingDueAt     time.Time         `json:"filing_due_at"`
-	ReportDueAt     *time.Time        `json:"report_due_at"`
-	Overdue         bool              `json:"overdue"`
-	FiledLate       bool              `json:"filed_late"`
-	ReportedLate    bool              `json:"reported_late"`
-	Flags           []string          `json:"flags"`
-	FlagNotes       map[string]string `json:"flag_notes"`
-	PolicyVersion   string            `json:"policy_version"`
-	Steps           []Step            `json:"steps"`
-	RecordedBy      Actor             `json:"recorded_by"`
-	RecordedAt      time.Time         `json:"recorded_at"`
-	FiledAt         *time.Time        `json:"filed_at"`
-	LedgerUpdatedAt *time.Time        `json:"ledger_updated_at"`
-	ReportedAt      *time.Time        `json:"reported_at"`
+	Status      string     `json:"status"`
+	FilingDueAt time.Time  `json:"filing_due_at"`
+	ReportDueAt *time.Time `json:"report_due_at"`
+	Overdue     bool       `json:"overdue"`
+	// FiledLate: the unit filed (recorded) the change after FilingDueAt.
+	// AckDueAt and AcknowledgedLate: the county offices' own deadline for
+	// acknowledging it, and whether they missed it.
+	FiledLate        bool              `json:"filed_late"`
+	AckDueAt         *time.Time        `json:"acknowledge_due_at,omitempty"`
+	AcknowledgedLate bool              `json:"acknowledged_late"`
+	ReportedLate     bool              `json:"reported_late"`
+	Flags            []string          `json:"flags"`
+	FlagNotes        map[string]string `json:"flag_notes"`
+	PolicyVersion    string            `json:"policy_version"`
+	Steps            []Step            `json:"steps"`
+	RecordedBy       Actor             `json:"recorded_by"`
+	RecordedAt       time.Time         `json:"recorded_at"`
+	FiledAt          *time.Time        `json:"filed_at"`
+	LedgerUpdatedAt  *time.Time        `json:"ledger_updated_at"`
+	ReportedAt       *time.Time        `json:"reported_at"`
 }
 
 type rosterWorkflow struct {
@@ -141,14 +160,19 @@ type rosterWorkflow struct {
 	ended bool
 	in    RosterChangeInput
 	rc    RosterChange
+	// rules17: started with issue 17's rules (VersionRules17): filed on
+	// time is the unit's recording; acknowledging is the offices' step.
+	rules17 bool
 }
 
 // RosterChangeWorkflow runs one roster change from record to ledger report.
 func RosterChangeWorkflow(ctx workflow.Context, in RosterChangeInput) (RosterChange, error) {
+	v := workflow.GetVersion(ctx, VersionRules17, workflow.DefaultVersion, 1)
 	w, err := newRosterWorkflow(ctx, in)
 	if err != nil {
 		return RosterChange{}, err
 	}
+	w.rules17 = v >= 1 && !in.AckDueAt.IsZero()
 	return w.run(ctx)
 }
 
@@ -219,6 +243,13 @@ func (w *rosterWorkflow) subject() string {
 func (w *rosterWorkflow) run(ctx workflow.Context) (RosterChange, error) {
 	w.event(ctx, w.in.RecordedBy, "recorded", StepFiling, w.in.Reason)
 	due := w.in.FilingDueAt
+	if w.rules17 {
+		// The unit filed when it recorded; the offices' acknowledgement
+		// is their own step, due from then.
+		due = w.in.AckDueAt
+		w.rc.AckDueAt = ptr(due.In(cst))
+		w.rc.FiledLate = !w.rc.RecordedAt.Before(w.in.FilingDueAt)
+	}
 	w.open(ctx, StepFiling, append([]Party(nil), w.in.FilingOffices...), stepTimers{
 		Due: &due, RemindAt: policy.RemindersBefore(due, w.in.Rules.RemindBefore),
 	})
@@ -301,7 +332,11 @@ func (w *rosterWorkflow) file(ctx workflow.Context, a ActorArgs) (RosterChange, 
 	now := chinaNow(ctx)
 	w.rc.Status = RosterFiled
 	w.rc.FiledAt = ptr(now)
-	w.rc.FiledLate = !now.Before(w.in.FilingDueAt)
+	if w.rules17 {
+		w.rc.AcknowledgedLate = !now.Before(w.in.AckDueAt)
+	} else {
+		w.rc.FiledLate = !now.Before(w.in.FilingDueAt)
+	}
 	if err := w.applyLedger(ctx); err != nil {
 		return RosterChange{}, err
 	}
@@ -345,6 +380,10 @@ func (w *rosterWorkflow) applyLedger(ctx workflow.Context) error {
 
 func (w *rosterWorkflow) openReport(ctx workflow.Context, filedAt time.Time) {
 	due := policy.RosterReportDue(w.in.Rules, filedAt)
+	if w.rules17 {
+		p := policy.Periods{Cal: w.in.RestDays.Calendar(), SkipRestDays: w.in.SkipRestDays}
+		due = policy.RosterReportDueIn(w.in.Rules, p, filedAt)
+	}
 	w.rc.ReportDueAt = &due
 	w.open(ctx, StepReport, []Party{w.in.Bureau}, stepTimers{
 		Due: &due, RemindAt: policy.RemindersBefore(due, w.in.Rules.RemindBefore),

@@ -27,6 +27,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	fs.StringVar(&u.TeamID, "team-id", "", "scope")
 	fs.StringVar(&u.TownshipID, "township-id", "", "scope")
 	fs.StringVar(&u.CountyID, "county-id", "", "scope")
+	fs.BoolVar(&u.Principal, "principal", false, "for a unit head: the unit's principal (一把手), who signs absence explanations")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
