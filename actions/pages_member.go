@@ -51,7 +51,7 @@ func (a *Actions) PreviewLeave(ctx context.Context, u User, req LeaveRequest) (L
 	if err := f.Err(); err != nil {
 		return LeavePreview{}, err
 	}
-	in, err := a.leaveInput(ctx, u, req, "", start, end)
+	in, _, err := a.leaveInput(ctx, u, req, "", start, end)
 	if err != nil {
 		return LeavePreview{}, err
 	}
