@@ -358,8 +358,16 @@ func TestPagesApproverWhoMay(t *testing.T) {
 			t.Errorf("%s GET %s: %d, want %d: %.200s", c.who, c.path, resp.StatusCode, c.want, body)
 		}
 	}
+	// A click with nothing ticked says so on the list.
+	resp, err := pageClient(t, "xiping-org").PostForm(H.URL+"/filings", url.Values{"do": {"selected"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, resp); resp.StatusCode != http.StatusOK || !strings.Contains(body, "请至少勾选一项备案") {
+		t.Errorf("a batch of nothing: %d %.300s", resp.StatusCode, body)
+	}
 	// A county office's batch cannot reach another county's filings.
-	resp, err := pageClient(t, "shangcai-org").PostForm(H.URL+"/filings", url.Values{"id": {uuid.NewString()}})
+	resp, err = pageClient(t, "shangcai-org").PostForm(H.URL+"/filings", url.Values{"id": {uuid.NewString()}})
 	if err != nil {
 		t.Fatal(err)
 	}
