@@ -24,7 +24,7 @@ func init() {
 		MsgFilingsTooMany:      "一次最多确认 %d 项",
 		MsgFilingsNotFiling:    "不是请假或人员变动，无需备案",
 		MsgFilingsDone:         "已确认 %d 项备案",
-		MsgFilingsFailed:       "%d 项未能确认：",
+		MsgFilingsFailed:       "%d 项未能确认",
 		MsgFilingsMore:         "另有 %d 项未能确认，请在列表中逐项查看",
 		MsgSearchTooLong:       "最多 %d 个字",
 		MsgPickMember:          "请先搜索并选择队员",
