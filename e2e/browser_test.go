@@ -175,3 +175,6 @@ func (b *browser) shot(name string) {
 	}
 	b.do(chromedp.EmulateViewport(360, 740))
 }
+
+// jsString quotes s for a script the test evaluates in the page.
+func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }

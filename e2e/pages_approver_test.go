@@ -48,8 +48,6 @@ func rowTexts(b *browser, sel string) []string {
 	return evalStrings(b, `Array.from(document.querySelectorAll(`+jsString(sel)+`)).map(e => e.innerText)`)
 }
 
-func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
-
 func indexOf(list []string, v string) int {
 	for i, s := range list {
 		if s == v {

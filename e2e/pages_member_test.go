@@ -79,8 +79,6 @@ func (b *browser) has(sel string) bool {
 	return n > 0
 }
 
-func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
-
 // mustSee fails unless the page's main part says each of want.
 func (b *browser) mustSee(what string, want ...string) {
 	b.t.Helper()
