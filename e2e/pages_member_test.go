@@ -281,13 +281,13 @@ func townshipJourney(t *testing.T, member, committee, org, bureau string, startD
 // form to 销假, as m06 (专探乡: the committee approves, 西平县's two
 // offices file).
 func TestPagesMemberLeaveTownship(t *testing.T) {
-	townshipJourney(t, "m06", "zhuantan-committee", "xiping-org", "xiping-bureau", -20, false, true)
+	townshipJourney(t, "m06", "zhuantan-committee", "xiping-org", "xiping-bureau", -2, false, true)
 }
 
 // TestPagesMemberLeaveNoScript: the same journey with JavaScript off in
 // every window, as m21 (邵店镇, 上蔡县).
 func TestPagesMemberLeaveNoScript(t *testing.T) {
-	townshipJourney(t, "m21", "shaodian-committee", "shangcai-org", "shangcai-bureau", -25, true, false)
+	townshipJourney(t, "m21", "shaodian-committee", "shangcai-org", "shangcai-bureau", -3, true, false)
 }
 
 // TestPagesMemberLeaveJoint: a 10-day leave shows the joint route before it
