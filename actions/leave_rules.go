@@ -59,10 +59,10 @@ const joinWindow = 120
 // routeJoined routes a leave of the member (except: the leave itself, when
 // it is being extended) together with the member's pending and approved
 // leaves consecutive with it, directly or through one another. near is the
-// stretch where a new leave would touch this one, for the reservation to
-// check nothing appeared there since.
+// stretch where a new leave would touch this one and the leaves the route
+// saw, for the reservation to check nothing appeared there since.
 func (a *Actions) routeJoined(ctx context.Context, rules policy.LeaveRules, cal policy.Calendar, mc store.MemberContext,
-	kind, except string, start, end time.Time) (workflows.Route, *[2]time.Time, error) {
+	kind, except string, start, end time.Time) (workflows.Route, *store.NearCheck, error) {
 	others, err := a.store.LeavesNear(ctx, mc.MemberID, except, policy.AddDays(start, -joinWindow), policy.AddDays(end, joinWindow))
 	if err != nil {
 		return workflows.Route{}, nil, err
@@ -76,8 +76,11 @@ func (a *Actions) routeJoined(ctx context.Context, rules policy.LeaveRules, cal 
 	if rules.DayCounting == policy.CountWorking {
 		w = 2*rules.ConsecutiveGapDays + 10
 	}
-	near := [2]time.Time{policy.AddDays(start, -w), policy.AddDays(end, w)}
-	return rt, &near, err
+	near := &store.NearCheck{From: policy.AddDays(start, -w), To: policy.AddDays(end, w)}
+	for _, o := range others {
+		near.Seen = append(near.Seen, o.ID)
+	}
+	return rt, near, err
 }
 
 // JoinConsecutive picks from others the leaves consecutive with start..end:

@@ -40,7 +40,7 @@ func (a *Actions) SubmitLeave(ctx context.Context, u User, req LeaveRequest) (Cr
 			// Routed again if a leave next to it appeared meanwhile
 			// (consecutive leaves count together).
 			for attempt := 1; ; attempt++ {
-				var near *[2]time.Time
+				var near *store.NearCheck
 				if in, near, err = a.leaveInput(ctx, u, req, id, start, end); err != nil {
 					return "", err
 				}
@@ -49,7 +49,7 @@ func (a *Actions) SubmitLeave(ctx context.Context, u User, req LeaveRequest) (Cr
 				}
 				existing, err := a.store.ReserveLeave(ctx, store.LeaveReservation{
 					ProcessID: id, MemberID: in.MemberID, Start: start, End: end, UserID: u.ID, IdempotencyKey: req.IdempotencyKey,
-					Near: near, Joined: in.Route.Joined,
+					Near: near,
 				})
 				if errors.Is(err, store.ErrRouteChanged) && attempt < 3 {
 					continue
@@ -72,7 +72,7 @@ func (a *Actions) SubmitLeave(ctx context.Context, u User, req LeaveRequest) (Cr
 // leaveInput is the workflow's input: the member's place, the rules in
 // force, the route and the deadlines, all fixed before the start. near is
 // the stretch of days where another leave would change the route.
-func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id string, start, end time.Time) (workflows.LeaveInput, *[2]time.Time, error) {
+func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id string, start, end time.Time) (workflows.LeaveInput, *store.NearCheck, error) {
 	now := a.now()
 	mc, err := a.store.MemberContext(ctx, u.MemberID, start)
 	if err != nil {

@@ -31,11 +31,17 @@ type LeaveReservation struct {
 	Start, End     time.Time
 	UserID         uuid.UUID
 	IdempotencyKey string
-	// Near, when set, is the stretch of days the route looked at for
-	// consecutive leaves, and Joined the leaves it found there: another
+	// Near, when set, is what the route saw around the new leave: another
 	// leave there now means the route is stale (ErrRouteChanged).
-	Near   *[2]time.Time
-	Joined []string
+	Near *NearCheck
+}
+
+// NearCheck is the stretch of days where another leave of the member
+// would change a new leave's route (consecutive leaves count together),
+// and every leave the route saw there, joined or not.
+type NearCheck struct {
+	From, To time.Time
+	Seen     []string
 }
 
 // ReserveLeave checks the period against the member's other leaves and
@@ -62,18 +68,19 @@ func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing 
 			r.UserID, r.IdempotencyKey)
 	}
 	var nearFrom, nearTo *string
+	seen := []string{}
 	if r.Near != nil {
-		f, t := policy.FormatDate(r.Near[0]), policy.FormatDate(r.Near[1])
+		f, t := policy.FormatDate(r.Near.From), policy.FormatDate(r.Near.To)
 		nearFrom, nearTo = &f, &t
+		seen = append(seen, r.Near.Seen...)
 	}
-	joined := append([]string{}, r.Joined...)
 	b.Queue(`INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status)
 		SELECT $1::uuid, $2, $3::date, $4::date, 'pending'
 		WHERE NOT EXISTS (SELECT 1 FROM leave_periods WHERE `+overlapping("$2", "$3", "$4")+`)
 		  AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $5 AND key = $6 AND route = 'leaves')
 		  AND ($7::date IS NULL OR NOT EXISTS (SELECT 1 FROM leave_periods WHERE `+overlapping("$2", "$7", "$8")+`
 		       AND NOT (process_id::text = ANY($9::text[]))))`,
-		r.ProcessID, r.MemberID, start, end, r.UserID, r.IdempotencyKey, nearFrom, nearTo, joined)
+		r.ProcessID, r.MemberID, start, end, r.UserID, r.IdempotencyKey, nearFrom, nearTo, seen)
 	b.Queue(`SELECT EXISTS (SELECT 1 FROM leave_periods WHERE `+overlapping("$1", "$2", "$3")+` AND process_id <> $4::uuid)`,
 		r.MemberID, start, end, r.ProcessID)
 	if keyed {

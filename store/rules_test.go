@@ -173,3 +173,30 @@ func TestHolidaysMustBeKnown(t *testing.T) {
 		t.Errorf("versions %+v %v", vs, err)
 	}
 }
+
+// Rule 3 (the reservation's part): a leave reserved on a route that did
+// not see a neighbour since reserved is refused as stale, so two halves
+// submitted at once cannot both go to the township alone.
+func TestConsecutiveLeavesCountTogether(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	first := uuid.NewString()
+	if _, err := s.ReserveLeave(ctx, store.LeaveReservation{ProcessID: first, MemberID: "a",
+		Start: day("2026-02-01"), End: day("2026-02-07")}); err != nil {
+		t.Fatal(err)
+	}
+	near := &store.NearCheck{From: day("2026-02-06"), To: day("2026-02-16")}
+	second := store.LeaveReservation{ProcessID: uuid.NewString(), MemberID: "a", Start: day("2026-02-08"), End: day("2026-02-14"), Near: near}
+	if _, err := s.ReserveLeave(ctx, second); !errors.Is(err, store.ErrRouteChanged) {
+		t.Fatalf("a route that missed its neighbour: %v, want ErrRouteChanged", err)
+	}
+	near.Seen = []string{first}
+	if _, err := s.ReserveLeave(ctx, second); err != nil {
+		t.Fatalf("a route that saw its neighbour: %v", err)
+	}
+	third := store.LeaveReservation{ProcessID: uuid.NewString(), MemberID: "a", Start: day("2026-02-10"), End: day("2026-02-10"),
+		Near: &store.NearCheck{From: day("2026-02-01"), To: day("2026-02-20"), Seen: []string{first}}}
+	if _, err := s.ReserveLeave(ctx, third); !errors.Is(err, store.ErrOverlap) {
+		t.Fatalf("an overlap is an overlap, not a stale route: %v", err)
+	}
+}
