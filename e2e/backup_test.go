@@ -87,7 +87,7 @@ func serveSystem(t *testing.T, bin, dbURL, name string) *system {
 	t.Helper()
 	dir := t.TempDir()
 	s := &system{temporal: freeAddr(t), log: filepath.Join(dir, name+".log")}
-	s.proc = startServe(t, bin, dbURL, dir, freeAddr(t), s.temporal, s.log, "postgres")
+	s.proc = startServe(t, bin, smallPool(dbURL), dir, freeAddr(t), s.temporal, s.log, "postgres")
 	s.proc.waitReady(t, 2*time.Minute)
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -95,6 +95,17 @@ func serveSystem(t *testing.T, bin, dbURL, name string) *system {
 		}
 	})
 	return s
+}
+
+// smallPool is dbURL with a pool of 4 connections: a system on PostgreSQL
+// holds up to 56 for its Temporal server, and it shares the server's 100
+// with the package's harness and the other test packages.
+func smallPool(dbURL string) string {
+	sep := "?"
+	if strings.Contains(dbURL, "?") {
+		sep = "&"
+	}
+	return dbURL + sep + "pool_max_conns=4"
 }
 
 // stop stops serve as Ctrl-C does, and checks it exits 0.
@@ -179,7 +190,7 @@ func testBackupRestore(t *testing.T, bin string) {
 	absence := loginAPIAt(t, base, "xiping-bureau").must(t, "POST", "/api/v1/absences", absenceBody("m07", time.Now().Add(-time.Hour)), 201)
 
 	dirA, dirB := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
-	env := []string{"DATABASE_URL=" + src}
+	env := []string{"DATABASE_URL=" + smallPool(src)}
 	out, code := zhucunCmd(t, env, "backup", dirA)
 	if code != 0 {
 		t.Fatalf("zhucun backup: exit %d: %s", code, out)
@@ -221,7 +232,7 @@ func testBackupRestore(t *testing.T, bin string) {
 	// A, into fresh databases.
 	dst := pgtest.URL(t, "bkdst") // exists: the first restore must refuse it
 	dropAll(t, dst)
-	denv := []string{"DATABASE_URL=" + dst}
+	denv := []string{"DATABASE_URL=" + smallPool(dst)}
 	if out, code := zhucunCmd(t, denv, "restore", dirA); code == 0 || !strings.Contains(out, "--replace") {
 		t.Errorf("restore over an existing database: exit %d: %s", code, out)
 	}
@@ -280,7 +291,7 @@ func testBackupRestore(t *testing.T, bin string) {
 	rewriteManifest(t, dirC, dirB)
 	dst2 := pgtest.URL(t, "bkdst2")
 	dropAll(t, dst2)
-	out, code = zhucunCmd(t, []string{"DATABASE_URL=" + dst2}, "restore", dirC, "--replace")
+	out, code = zhucunCmd(t, []string{"DATABASE_URL=" + smallPool(dst2)}, "restore", dirC, "--replace")
 	if code != 0 {
 		t.Fatalf("zhucun restore (product A, Temporal B): exit %d: %s", code, out)
 	}
