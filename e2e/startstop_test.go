@@ -49,12 +49,10 @@ func testStartStop(t *testing.T, bin string) {
 	}
 	stopped := time.Now()
 	s.stop(t)
-	bad := errorLines(s.log)
-	if len(bad) > 0 {
-		t.Errorf("an ordinary start and stop logged %d lines at warn level or above:\n%s", len(bad), strings.Join(bad, "\n"))
-	}
+	took := time.Since(stopped)
+	bad := wantCleanLog(t, "an ordinary start and stop", s.log)
 	figure(t, fmt.Sprintf("serve (PostgreSQL store): ready in %s, Temporal Web UI at %s, stopped in %s after SIGINT with exit 0, log lines at warn or above: %d",
-		ready.Round(10*time.Millisecond), ui, time.Since(stopped).Round(10*time.Millisecond), len(bad)))
+		ready.Round(10*time.Millisecond), ui, took.Round(10*time.Millisecond), bad))
 }
 
 // testBusyPorts: each port serve listens on, when busy, stops it before
