@@ -67,23 +67,12 @@ func ExistingDatabases(ctx context.Context, databaseURL string, names ...string)
 // CreateDatabases creates the databases named after databaseURL's database
 // plus each suffix, empty.
 func CreateDatabases(ctx context.Context, databaseURL string, suffixes ...string) error {
-	cfg, err := ConnConfig(databaseURL)
-	if err != nil {
-		return err
-	}
-	name := cfg.Database
-	cfg.Database = "postgres"
-	c, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer c.Close(ctx)
-	for _, s := range suffixes {
-		if err := CreateDatabase(ctx, c, name+s); err != nil {
-			return fmt.Errorf("create database %s: %w", name+s, err)
+	return onSiblings(ctx, databaseURL, suffixes, func(c *pgx.Conn, name string) error {
+		if err := CreateDatabase(ctx, c, name); err != nil {
+			return fmt.Errorf("create database %s: %w", name, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // AdoptTemporalSchema makes the Temporal database of databaseURL, restored

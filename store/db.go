@@ -119,6 +119,14 @@ func MaskURL(raw string) string {
 // plus each suffix ("" for itself, "_temporal" for Temporal's...), ending
 // any session still on them. For benchmarks and tests that start from nothing.
 func DropDatabases(ctx context.Context, databaseURL string, suffixes ...string) error {
+	return onSiblings(ctx, databaseURL, suffixes, func(c *pgx.Conn, name string) error {
+		return DropDatabase(ctx, c, name)
+	})
+}
+
+// onSiblings runs do, over one connection to the server's postgres
+// database, for each database named after databaseURL's plus a suffix.
+func onSiblings(ctx context.Context, databaseURL string, suffixes []string, do func(c *pgx.Conn, name string) error) error {
 	cfg, err := ConnConfig(databaseURL)
 	if err != nil {
 		return err
@@ -131,7 +139,7 @@ func DropDatabases(ctx context.Context, databaseURL string, suffixes ...string) 
 	}
 	defer c.Close(ctx)
 	for _, s := range suffixes {
-		if err := DropDatabase(ctx, c, name+s); err != nil {
+		if err := do(c, name+s); err != nil {
 			return err
 		}
 	}

@@ -356,19 +356,7 @@ func (s *Store) SearchMembers(ctx context.Context, sc Scope, q string, on time.T
 	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
 	w := where{conds: []string{"ms.from_date <= $1::date", "(ms.to_date IS NULL OR ms.to_date >= $1::date)",
 		"(m.name LIKE '%' || $2 || '%' OR m.id = $3)"}, args: []any{sqlDate(on), like, q}}
-	switch {
-	case sc.All:
-	case sc.MemberID != "":
-		w.add("m.id = ?", sc.MemberID)
-	case sc.UnitID != "":
-		w.add("m.unit_id = ?", sc.UnitID)
-	case sc.TownshipID != "":
-		w.add("tw.id = ?", sc.TownshipID)
-	case sc.CountyID != "":
-		w.add("tw.county_id = ?", sc.CountyID)
-	default:
-		w.conds = append(w.conds, "false")
-	}
+	w.scopeOn(sc, "m.id", "m.unit_id", "tw.id", "tw.county_id")
 	rows, err := s.Pool.Query(ctx, `SELECT m.id, m.name, u.name, t.name, v.name, tw.name, co.name
 		FROM members m
 		JOIN units u ON u.id = m.unit_id

@@ -103,16 +103,22 @@ func (w *where) add(cond string, arg any) {
 }
 
 func (w *where) scope(sc Scope) {
+	w.scopeOn(sc, "member_id", "unit_id", "township_id", "county_id")
+}
+
+// scopeOn is scope over the columns a query names them by: one rule for
+// every list, whatever its joins.
+func (w *where) scopeOn(sc Scope, member, unit, township, county string) {
 	switch {
 	case sc.All:
 	case sc.MemberID != "":
-		w.add("member_id = ?", sc.MemberID)
+		w.add(member+" = ?", sc.MemberID)
 	case sc.UnitID != "":
-		w.add("unit_id = ?", sc.UnitID)
+		w.add(unit+" = ?", sc.UnitID)
 	case sc.TownshipID != "":
-		w.add("township_id = ?", sc.TownshipID)
+		w.add(township+" = ?", sc.TownshipID)
 	case sc.CountyID != "":
-		w.add("county_id = ?", sc.CountyID)
+		w.add(county+" = ?", sc.CountyID)
 	default:
 		w.conds = append(w.conds, "false")
 	}
