@@ -167,6 +167,12 @@ func TestMetrics(t *testing.T) {
 	id := leave["id"].(string)
 	m.JSON(t, "GET", "/api/v1/leaves/"+id, nil, 200)
 	m.JSON(t, "GET", "/api/v1/leaves/00000000-0000-4000-8000-000000000000", nil, 404)
+	// The document is served to anyone, as kept (and as every exchange is
+	// checked against).
+	if st, _, doc, err := request(http.DefaultClient, H.URL, "GET", "/api/v1/openapi.json", "", nil); err != nil || st != 200 ||
+		!strings.Contains(string(doc), `"openapi": "3.1.0"`) {
+		t.Errorf("GET /api/v1/openapi.json: %d %v", st, err)
+	}
 
 	var fams map[string]*dto.MetricFamily
 	// The business figures are read at most every 10 s.
