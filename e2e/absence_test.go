@@ -247,8 +247,14 @@ func TestAbsenceEndedReportCarriesOn(t *testing.T) {
 	absWait(t, "the absence carried to "+next, func() bool {
 		return bureau.JSON(t, "GET", "/api/v1/absences/"+id, nil, 200)["report_month"] == next
 	})
-	it := reportItem(t, bureau.JSON(t, "GET", "/api/v1/reports/absences?county=shangcai&month="+next, nil, 200), id)
-	if it == nil || it["carried_from"] != cycle || it["absence_status"] != workflows.AbsenceClosed {
+	// The absence knows where it went as soon as the signal is sent; the
+	// next report records it a moment later.
+	var it map[string]any
+	absWait(t, "the carried absence in "+next+"'s report", func() bool {
+		it = reportItem(t, bureau.JSON(t, "GET", "/api/v1/reports/absences?county=shangcai&month="+next, nil, 200), id)
+		return it != nil
+	})
+	if it["carried_from"] != cycle || it["absence_status"] != workflows.AbsenceClosed {
 		t.Errorf("carried item %v", it)
 	}
 }
