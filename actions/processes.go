@@ -129,6 +129,17 @@ func (a *Actions) Inbox(ctx context.Context, u User, q Query) (List[store.InboxI
 // processOf loads a process of kind (any kind for "") that the caller may
 // see; outside their scope is outOfScope's 403.
 func (a *Actions) processOf(ctx context.Context, u User, id, kind string, outOfScope errs.Msg) (store.Process, error) {
+	p, err := a.loadProcess(ctx, id, kind)
+	if err == nil && !canSee(u, processTarget(p)) {
+		err = errs.New(errs.Forbidden, outOfScope)
+	}
+	return p, err
+}
+
+// loadProcess reads a process of kind (any kind for "") by its id, before
+// anyone's scope is asked: an id that is no canonical UUID, or names a
+// process of another kind, is not found.
+func (a *Actions) loadProcess(ctx context.Context, id, kind string) (store.Process, error) {
 	id, err := canonicalID(id)
 	if err != nil {
 		return store.Process{}, err
@@ -137,13 +148,7 @@ func (a *Actions) processOf(ctx context.Context, u User, id, kind string, outOfS
 	if err == nil && kind != "" && p.Kind != kind {
 		err = store.ErrNotFound
 	}
-	if err != nil {
-		return p, err
-	}
-	if !canSee(u, processTarget(p)) {
-		return p, errs.New(errs.Forbidden, outOfScope)
-	}
-	return p, nil
+	return p, err
 }
 
 // Timeline is every event of a process the caller may see, in order.

@@ -275,14 +275,7 @@ func (a *Actions) startRoster(ctx context.Context, in workflows.RosterChangeInpu
 // the member replaced and their unit's head.
 func (a *Actions) rosterChangeFor(ctx context.Context, u User, id string) (store.Process, workflows.RosterChange, error) {
 	var rc workflows.RosterChange
-	id, err := canonicalID(id)
-	var p store.Process
-	if err == nil {
-		p, err = a.store.GetProcess(ctx, id)
-	}
-	if err == nil && p.Kind != workflows.KindRosterChange {
-		err = store.ErrNotFound
-	}
+	p, err := a.loadProcess(ctx, id, workflows.KindRosterChange)
 	if err == nil {
 		err = json.Unmarshal(p.Detail, &rc)
 	}
