@@ -41,6 +41,8 @@ type Config struct {
 	// Now is the clock of the checks that read one (dates in the future...).
 	Now      func() time.Time
 	TokenTTL time.Duration
+	// Login limits failed logins (loginguard.go).
+	Login LoginLimits
 }
 
 // Actions is the use cases over one store and one Temporal client.
@@ -52,6 +54,7 @@ type Actions struct {
 	log       *zap.Logger
 	now       func() time.Time
 	tokenTTL  time.Duration
+	guard     *loginGuard
 }
 
 // New builds the actions, filling defaults.
@@ -69,7 +72,7 @@ func New(cfg Config) *Actions {
 		cfg.Namespace = "default"
 	}
 	return &Actions{store: store.New(cfg.Pool), pool: cfg.Pool, tc: cfg.Temporal, namespace: cfg.Namespace,
-		log: cfg.Log, now: cfg.Now, tokenTTL: cfg.TokenTTL}
+		log: cfg.Log, now: cfg.Now, tokenTTL: cfg.TokenTTL, guard: newLoginGuard(cfg.Login)}
 }
 
 // Created is what a creating action answers: the new process, or (Repeated)

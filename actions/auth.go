@@ -35,13 +35,7 @@ type Session struct {
 // Login checks a username and password and issues a token. Unknown users
 // and wrong passwords are answered alike.
 func (a *Actions) Login(ctx context.Context, req LoginRequest) (Session, error) {
-	if err := req.Check(); err != nil {
-		return Session{}, err
-	}
-	u, err := a.store.Authenticate(ctx, req.Username, req.Password)
-	if errors.Is(err, store.ErrBadCredentials) {
-		return Session{}, errs.New(errs.Unauthenticated, errs.MsgBadCredentials)
-	}
+	u, err := a.checkPassword(ctx, req)
 	if err != nil {
 		return Session{}, err
 	}
@@ -50,6 +44,25 @@ func (a *Actions) Login(ctx context.Context, req LoginRequest) (Session, error) 
 		return Session{}, err
 	}
 	return Session{Token: tok, ExpiresAt: exp.In(policy.China).Format(time.RFC3339), User: MeOf(u)}, nil
+}
+
+// checkPassword is the user a username and password stand for, behind
+// the login guard: a throttled address is refused before the password is
+// read, and a failure counts against the address and the username.
+func (a *Actions) checkPassword(ctx context.Context, req LoginRequest) (User, error) {
+	if err := req.Check(); err != nil {
+		return User{}, err
+	}
+	done, err := a.loginBegin(ctx, req.Username, req.Address)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := a.store.Authenticate(ctx, req.Username, req.Password)
+	done(err == nil)
+	if errors.Is(err, store.ErrBadCredentials) {
+		return User{}, errs.New(errs.Unauthenticated, errs.MsgBadCredentials)
+	}
+	return u, err
 }
 
 // Logout revokes the token.

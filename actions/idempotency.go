@@ -61,8 +61,18 @@ func (a *Actions) create(ctx context.Context, id string, c creation) (Created, e
 	if existing != "" {
 		return a.repeated(ctx, c, existing)
 	}
+	// Counted once reserved, so a repeated request (same key) never is;
+	// over the limit, the reservation is given back: nothing started.
+	slot, err := a.takeCreation(ctx, c.user)
+	if err != nil {
+		if rerr := c.release(context.WithoutCancel(ctx)); rerr != nil {
+			a.logger(ctx).Error("reservation of a limited request not released", zap.String("workflow_id", c.workflowID), zap.Error(rerr))
+		}
+		return Created{}, err
+	}
 	res, err := c.start(ctx)
 	if err != nil {
+		a.giveCreationBack(ctx, slot)
 		a.releaseIfUnstarted(ctx, c.workflowID, c.release)
 		return Created{}, err
 	}

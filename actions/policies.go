@@ -58,6 +58,11 @@ func (a *Actions) PutPolicy(ctx context.Context, u User, req PolicyRequest) (pol
 	if !isCityOffice(u) {
 		return policy.Policy{}, errs.New(errs.Forbidden, errs.MsgPolicyCityOnly)
 	}
+	if req.Rules.Creation == (policy.CreationRules{}) {
+		// Written by a client that predates the limits: they keep their
+		// defaults, as a stored version without them reads.
+		req.Rules.Creation = policy.Default().Creation
+	}
 	if err := req.Check(); err != nil {
 		return policy.Policy{}, err
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"zhucun/errs"
+	"zhucun/policy"
 	"zhucun/store"
 	"zhucun/workflows"
 )
@@ -117,13 +118,32 @@ func (a *Actions) ListRosterChanges(ctx context.Context, u User, q Query) (List[
 	return a.listKind(ctx, u, q, workflows.KindRosterChange)
 }
 
-// Inbox is what waits on the caller (待办), soonest due first.
+// Inbox is what waits on the caller (待办), soonest due first, a page at a
+// time (limit, default 100; cursor, the previous page's next), so that
+// nothing one member floods it with can push another's item out of reach.
 func (a *Actions) Inbox(ctx context.Context, u User, q Query) (List[store.InboxItem], error) {
-	if err := checkParams(q); err != nil {
+	if err := checkParams(q, "limit", "cursor"); err != nil {
 		return List[store.InboxItem]{}, err
 	}
-	items, err := a.store.Inbox(ctx, partyOf(u).Key(), 100)
-	return List[store.InboxItem]{Items: items}, err
+	limit, err := limitOf(q)
+	if err != nil {
+		return List[store.InboxItem]{}, err
+	}
+	items, next, err := a.store.Inbox(ctx, partyOf(u).Key(), q.Get("cursor"), limit)
+	return List[store.InboxItem]{Items: items, Next: next}, err
+}
+
+// limitOf is a list's page size from its query, 0 for the default.
+func limitOf(q Query) (int, error) {
+	v := q.Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 || n > 200 {
+		return 0, errs.Field("limit", errs.MsgLimit, 200)
+	}
+	return n, nil
 }
 
 // processOf loads a process of kind (any kind for "") that the caller may
@@ -158,5 +178,16 @@ func (a *Actions) Timeline(ctx context.Context, u User, id string) (List[store.T
 		return List[store.TimelineEvent]{}, err
 	}
 	events, err := a.store.Timeline(ctx, p.ID)
+	for i := range events {
+		e := &events[i]
+		if e.Role != "system" {
+			e.RoleName = errs.AccountRoleName(e.Role)
+		}
+		if u.Role == policy.RoleMember && e.ActorID != "system" {
+			// Members read who by name and role; the accounts' internal
+			// ids are the offices' business, not a member's to collect.
+			e.ActorID = ""
+		}
+	}
 	return List[store.TimelineEvent]{Items: events}, err
 }

@@ -41,13 +41,18 @@ type Ref struct {
 	ID string `json:"-"`
 }
 
-// SetID sets the process the request is about.
-func (r *Ref) SetID(id string) { r.ID = id }
+// SetID sets the process the request is about, lowercased: workflow ids
+// hold lowercase UUIDs, and an id typed in capitals names the same process
+// (reads match it either way, so a step must too).
+func (r *Ref) SetID(id string) { r.ID = strings.ToLower(id) }
 
 // LoginRequest is POST /login.
 type LoginRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// Address is the client's (throttle.Address), which the login guard
+	// counts failures by; the face sets it, never the body.
+	Address string `json:"-"`
 }
 
 // Check: both are required.

@@ -151,6 +151,11 @@ func canRecordRoster(u store.User, ps rosterParties) error {
 	if !ok {
 		return errs.New(errs.Forbidden, errs.MsgRosterRecorderOfTeam, ps.team.Name)
 	}
+	// A unit head speaks for their own unit's members only: taking
+	// another unit's member off a team is the county bureau's to record.
+	if u.Role == policy.RoleUnitHead && ps.replaced != nil && ps.replaced.UnitID != u.UnitID {
+		return errs.New(errs.Forbidden, errs.MsgRosterOtherUnit, ps.replaced.Name)
+	}
 	return nil
 }
 

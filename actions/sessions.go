@@ -24,13 +24,7 @@ const (
 // StartSession checks a username and password as Login does and opens a
 // page session; the answer is the cookie's value.
 func (a *Actions) StartSession(ctx context.Context, req LoginRequest) (string, User, error) {
-	if err := req.Check(); err != nil {
-		return "", User{}, err
-	}
-	u, err := a.store.Authenticate(ctx, req.Username, req.Password)
-	if errors.Is(err, store.ErrBadCredentials) {
-		return "", User{}, errs.New(errs.Unauthenticated, errs.MsgBadCredentials)
-	}
+	u, err := a.checkPassword(ctx, req)
 	if err != nil {
 		return "", User{}, err
 	}

@@ -159,12 +159,12 @@ func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {
 func (a *App) listen(bg context.Context, cfg Config, log *zap.Logger) error {
 	srv := server.New(server.Config{Pool: a.Pool, Temporal: a.Temporal, Namespace: cfg.Namespace, Log: log.Named("http"),
 		TokenTTL: cfg.TokenTTL, LoginPerMinute: cfg.LoginPerMinute, LoginPerUserPerMinute: cfg.LoginPerUserPerMinute,
-		Metrics: a.Metrics, MetricsToken: cfg.MetricsToken})
+		Metrics: a.Metrics, MetricsToken: cfg.MetricsToken, BodyTimeout: cfg.BodyTimeout})
 	a.Metrics.RegisterBusiness(store.New(a.Pool), log.Named("metrics"))
 	ln := a.ln
 	a.wg.Add(1)
 	go func() { defer a.wg.Done(); srv.Actions().SweepUnstarted(bg, time.Minute, time.Minute) }()
-	a.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	a.http = srv.HTTPServer()
 	addr := ln.Addr().(*net.TCPAddr)
 	host := addr.IP.String()
 	if addr.IP.IsUnspecified() {

@@ -46,6 +46,8 @@ type Config struct {
 	MetricsAddr string
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	MetricsToken string
+	// BodyTimeout bounds reading a request, body included (0: 15s).
+	BodyTimeout time.Duration
 }
 
 // DefaultDatabaseURL is the local PostgreSQL that scripts/ensure-postgres.sh
@@ -79,6 +81,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.UIAddr, "ui-listen", env("ZHUCUN_UI_LISTEN", "127.0.0.1:8233"), "Temporal Web UI of the embedded server; empty serves none (ZHUCUN_UI_LISTEN)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("ZHUCUN_METRICS_ADDR", ""), "where worker and temporal serve /metrics; empty serves none (serve and api answer /metrics on ZHUCUN_ADDR) (ZHUCUN_METRICS_ADDR)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("ZHUCUN_METRICS_TOKEN", ""), "bearer token /metrics asks for; empty asks none (ZHUCUN_METRICS_TOKEN)")
+	fs.DurationVar(&c.BodyTimeout, "body-timeout", 15*time.Second, "a request, body included, must arrive within this; slower clients are cut off")
 	fs.BoolVar(&c.Debug, "debug", os.Getenv("ZHUCUN_DEBUG") == "1", "debug logging (ZHUCUN_DEBUG=1)")
 }
 

@@ -15,9 +15,15 @@ func day(offset int) string {
 // inboxHas reports whether the user's inbox lists the process at that step.
 func inboxHas(t *testing.T, user, id, step string) bool {
 	t.Helper()
-	for _, it := range items(t, H.Login(t, user).JSON(t, "GET", "/api/v1/inbox", nil, 200)) {
-		if it["id"] == id && (step == "" || it["step"] == step) {
-			return true
+	for cursor := ""; ; {
+		page := H.Login(t, user).JSON(t, "GET", "/api/v1/inbox?limit=200&cursor="+cursor, nil, 200)
+		for _, it := range items(t, page) {
+			if it["id"] == id && (step == "" || it["step"] == step) {
+				return true
+			}
+		}
+		if cursor, _ = page["next"].(string); cursor == "" {
+			break
 		}
 	}
 	return false

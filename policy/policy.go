@@ -75,6 +75,8 @@ type Rules struct {
 	Leave   LeaveRules   `json:"leave"`
 	Absence AbsenceRules `json:"absence"`
 	Roster  RosterRules  `json:"roster"`
+	// Creation limits how many processes one person may open.
+	Creation CreationRules `json:"creation"`
 	// PeriodsSkipRestDays: a period counted in days ("within 3 days",
 	// "report back the day after") whose last day is a statutory rest day
 	// ends at the end of the next working day (民法典 第二百零三条).
@@ -154,6 +156,14 @@ type RosterRules struct {
 	BackdateDays int `json:"backdate_days"`
 }
 
+// CreationRules bound how many processes (leaves, absences, roster
+// changes) one account may open, so that nobody can bury the approvers'
+// inboxes: at most PerMinute in any minute and PerDay in any 24 hours.
+type CreationRules struct {
+	PerMinute int `json:"per_minute"`
+	PerDay    int `json:"per_day"`
+}
+
 // Policy is a versioned set of rules in force for one scope.
 type Policy struct {
 	Scope     string    `json:"scope"`
@@ -207,6 +217,7 @@ func Default() Rules {
 			MinTermYears:  2,
 			BackdateDays:  30,
 		},
+		Creation:            CreationRules{PerMinute: 30, PerDay: 300},
 		PeriodsSkipRestDays: true,
 	}
 }

@@ -86,6 +86,10 @@ func (r Rules) Validate() map[string]string {
 	p.intRange("roster.min_term_years", ro.MinTermYears, 0, 10)
 	p.intRange("roster.backdate_days", ro.BackdateDays, 0, 366)
 
+	c := r.Creation
+	p.intRange("creation.per_minute", c.PerMinute, 1, 1000)
+	p.intRange("creation.per_day", c.PerDay, max(c.PerMinute, 1), 100000)
+
 	if len(p) == 0 {
 		return nil
 	}

@@ -5,13 +5,13 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-chi/httprate"
 
 	"zhucun/actions"
 	"zhucun/errs"
+	"zhucun/internal/throttle"
 )
 
 type ctxKey struct{}
@@ -41,8 +41,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// DefaultLoginPerUserPerMinute is the per-username login limit when
-// Config.LoginPerUserPerMinute is zero.
+// DefaultLoginPerUserPerMinute is the limit of failed logins on one
+// username from one address when Config.LoginPerUserPerMinute is zero.
 const DefaultLoginPerUserPerMinute = 10
 
 // loginAddrKey keys the per-address login limit on the TCP peer (never on a
@@ -69,60 +69,21 @@ func (s *Server) loginLimitByAddress() func(http.Handler) http.Handler {
 		httprate.WithResponseHeaders(httprate.ResponseHeaders{RetryAfter: "Retry-After"}))
 }
 
-// loginCounter is httprate's in-memory counter that also takes back the
-// attempt of a login that succeeded, and never a past window's (which the
-// in-memory counter would take for a new window and so forget the rest).
-type loginCounter struct {
-	httprate.LimitCounter
-	mu     sync.Mutex
-	latest time.Time
-}
-
-func (c *loginCounter) Increment(key string, window time.Time) error {
-	return c.IncrementBy(key, window, 1)
-}
-
-func (c *loginCounter) IncrementBy(key string, window time.Time, n int) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if window.Before(c.latest) {
-		return nil
-	}
-	c.latest = window
-	return c.LimitCounter.IncrementBy(key, window, n)
-}
-
-// loginHandler is POST /login with its per-username limit: every attempt
-// on a username counts against Config.LoginPerUserPerMinute before the
-// password is checked (so parallel guesses are counted too), and a
-// successful login gives its attempt back, so the limit stops guessing
-// without locking out someone who logs in often. An unknown username is
-// limited exactly as a known one: the answers never tell them apart.
+// loginHandler is POST /login. The login guard (actions.LoginLimits)
+// throttles failures per address and per (username, address), and slows a
+// username under attack from many addresses; the handler tells it the
+// client's address: the TCP peer, never a header a client could forge.
 func (s *Server) loginHandler() http.HandlerFunc {
-	perUser := s.cfg.LoginPerUserPerMinute
-	if perUser <= 0 {
-		perUser = DefaultLoginPerUserPerMinute
-	}
-	counter := &loginCounter{LimitCounter: httprate.NewLocalLimitCounter(time.Minute)}
-	// A counter of our own keeps windows on the wall clock's minutes, so
-	// the window an attempt was counted in is known to give it back.
-	limiter := httprate.NewRateLimiter(perUser, time.Minute, httprate.WithLimitCounter(counter),
-		httprate.WithResponseHeaders(httprate.ResponseHeaders{RetryAfter: "Retry-After"}),
-		httprate.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {})) // counted as limited
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		var req actions.LoginRequest
 		if err := decodeValid(r, &req); err != nil {
 			return err
 		}
-		key, window := "user:"+req.Username, time.Now().UTC().Truncate(time.Minute)
-		if limiter.OnLimit(w, r, key) {
-			return errs.New(errs.RateLimited, errs.MsgTooManyLogins)
-		}
+		req.Address = throttle.Address(r.RemoteAddr)
 		session, err := s.act.Login(r.Context(), req)
 		if err != nil {
 			return err
 		}
-		_ = counter.IncrementBy(key, window, -1) // a success gives its attempt back
 		return writeJSON(w, http.StatusOK, session)
 	})
 }

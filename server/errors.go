@@ -1,7 +1,9 @@
 package server
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 
 	"go.uber.org/zap"
 
@@ -34,5 +36,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		log = l.Error
 	}
 	log("request failed", zap.String("path", r.URL.Path), zap.String("code", string(e.Code)), zap.Error(err))
+	if d, ok := actions.RetryAfterOf(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+	}
 	writeJSON(w, errs.Status(e.Code), map[string]any{"error": e})
 }

@@ -112,7 +112,8 @@ func comment[T any](act func(ctx context.Context, u actions.User, req actions.Co
 		if err != nil {
 			return err
 		}
-		req := actions.CommentRequest{Ref: actions.Ref{ID: chi.URLParam(r, "id")}, Comment: c}
+		req := actions.CommentRequest{Comment: c}
+		req.SetID(chi.URLParam(r, "id"))
 		return answer[T](w)(act(r.Context(), userOf(r), req))
 	}
 }

@@ -34,16 +34,24 @@ type Config struct {
 	// Now is the clock for request-side checks (dates in the future...).
 	Now      func() time.Time
 	TokenTTL time.Duration
-	// LoginPerMinute limits login attempts per client address.
+	// LoginPerMinute limits login attempts per client address (on the
+	// API), and failed ones (on the API and the pages) unless
+	// Login.PerAddress says otherwise.
 	LoginPerMinute int
-	// LoginPerUserPerMinute limits login attempts per username (those that
-	// fail; see loginHandler); zero means DefaultLoginPerUserPerMinute.
+	// LoginPerUserPerMinute limits failed logins on one username from one
+	// address; zero means DefaultLoginPerUserPerMinute.
 	LoginPerUserPerMinute int
-	MaxBodyBytes          int64
+	// Login are the rest of the login guard's limits (actions.LoginLimits).
+	Login        actions.LoginLimits
+	MaxBodyBytes int64
 	// Metrics, when set, counts requests and is served at /metrics;
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	Metrics      *metrics.Metrics
 	MetricsToken string
+	// BodyTimeout bounds reading a request, headers and body (default
+	// 15s); IdleTimeout closes a keep-alive connection left unused
+	// (default 2m). See HTTPServer.
+	BodyTimeout, IdleTimeout time.Duration
 }
 
 // Server holds the handlers' dependencies.
@@ -65,8 +73,20 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
 	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = 15 * time.Second
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 2 * time.Minute
+	}
+	if cfg.Login.PerAddress == 0 {
+		cfg.Login.PerAddress = cfg.LoginPerMinute
+	}
+	if cfg.Login.PerUserAddress == 0 {
+		cfg.Login.PerUserAddress = cfg.LoginPerUserPerMinute
+	}
 	act := actions.New(actions.Config{Pool: cfg.Pool, Temporal: cfg.Temporal, Namespace: cfg.Namespace,
-		Log: cfg.Log, Now: cfg.Now, TokenTTL: cfg.TokenTTL})
+		Log: cfg.Log, Now: cfg.Now, TokenTTL: cfg.TokenTTL, Login: cfg.Login})
 	pages, err := web.New(act, cfg.Log)
 	if err != nil {
 		// The templates are in the binary: a template that does not parse
@@ -80,11 +100,23 @@ func New(cfg Config) *Server {
 // pages) and the sweep.
 func (s *Server) Actions() *actions.Actions { return s.act }
 
+// HTTPServer is the http.Server to serve Handler with. A request must
+// arrive whole, body included, within BodyTimeout: a client that sends
+// its body a byte at a time is cut off rather than holding a connection
+// (and a goroutine and a file) for ever, which the handler's own timeout
+// cannot do while it waits in a read. Bodies are small (MaxBodyBytes), so
+// the bound costs no honest client anything. Answers have no write
+// deadline: a long download (the ledger's spreadsheet) may take its time.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{Handler: s.Handler(), ReadHeaderTimeout: min(10*time.Second, s.cfg.BodyTimeout),
+		ReadTimeout: s.cfg.BodyTimeout, IdleTimeout: s.cfg.IdleTimeout}
+}
+
 // Handler is the HTTP handler with every route and middleware: the JSON
 // API under /api/v1, the pages for people at /, and the probes.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.accessLog, s.instrument, s.recoverer, middleware.Timeout(30*time.Second))
+	r.Use(requestID, s.accessLog, s.instrument, s.recoverer, middleware.Timeout(30*time.Second))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			req.Body = http.MaxBytesReader(w, req.Body, s.cfg.MaxBodyBytes)
@@ -159,6 +191,9 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		id := middleware.GetReqID(r.Context())
 		w.Header().Set("X-Request-Id", id) // to quote when reporting a problem
 		log := s.log.With(zap.String("request_id", id))
+		if c := clientRequestID(r); c != "" {
+			log = log.With(zap.String("client_request_id", c))
+		}
 		ctx, notes := reqlog.WithNotes(reqlog.With(r.Context(), log))
 		next.ServeHTTP(ww, r.WithContext(ctx))
 		fields := []zap.Field{zap.String("method", r.Method), zap.String("path", r.URL.Path)}

@@ -149,24 +149,35 @@ func waitingQuery(f WaitingFilter) (string, []any, int, error) {
 	if f.Step != "" {
 		w.add("w.step = ?", f.Step)
 	}
-	if f.Cursor != "" {
-		due, id, step, err := decodeWaitCursor(f.Cursor)
-		if err != nil {
-			return "", nil, 0, err
-		}
-		n := len(w.args)
-		if due != nil {
-			w.args = append(w.args, *due, id, step)
-			w.conds = append(w.conds, fmt.Sprintf("((w.due_at, w.process_id, w.step) > ($%d, $%d::uuid, $%d) OR w.due_at IS NULL)", n+1, n+2, n+3))
-		} else {
-			w.args = append(w.args, id, step)
-			w.conds = append(w.conds, fmt.Sprintf("(w.due_at IS NULL AND (w.process_id, w.step) > ($%d::uuid, $%d))", n+1, n+2))
-		}
+	if err := w.afterWaitCursor(f.Cursor); err != nil {
+		return "", nil, 0, err
 	}
 	q := `SELECT ` + sqlPageProcess + `, w.step, w.due_at, w.escalated, ` + sqlFacts + `
 		FROM process_waiting w JOIN processes p ON p.id = w.process_id` + sqlFactsFrom + w.sql() +
 		fmt.Sprintf(` ORDER BY w.due_at ASC NULLS LAST, w.process_id, w.step LIMIT %d`, limit+1)
 	return q, w.args, limit, nil
+}
+
+// afterWaitCursor keeps the waiting rows (w) after a cursor of
+// encodeWaitCursor's in the order (due_at NULLS LAST, process_id, step):
+// keyset paging, so rows added meanwhile neither repeat nor hide others.
+func (w *where) afterWaitCursor(cursor string) error {
+	if cursor == "" {
+		return nil
+	}
+	due, id, step, err := decodeWaitCursor(cursor)
+	if err != nil {
+		return err
+	}
+	n := len(w.args)
+	if due != nil {
+		w.args = append(w.args, *due, id, step)
+		w.conds = append(w.conds, fmt.Sprintf("((w.due_at, w.process_id, w.step) > ($%d, $%d::uuid, $%d) OR w.due_at IS NULL)", n+1, n+2, n+3))
+	} else {
+		w.args = append(w.args, id, step)
+		w.conds = append(w.conds, fmt.Sprintf("(w.due_at IS NULL AND (w.process_id, w.step) > ($%d::uuid, $%d))", n+1, n+2))
+	}
+	return nil
 }
 
 // WaitingCount counts what waits on a party (at one step, "" for all), and

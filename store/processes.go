@@ -174,7 +174,11 @@ func (s *Store) ExplainListProcesses(ctx context.Context, sc Scope, f ProcessFil
 
 // ExplainInbox shows the plan of the inbox query.
 func (s *Store) ExplainInbox(ctx context.Context, party string) (string, error) {
-	return s.explain(ctx, sqlInbox, party, 100)
+	q, args, err := inboxQuery(party, "", 100)
+	if err != nil {
+		return "", err
+	}
+	return s.explain(ctx, q, args...)
 }
 
 func (s *Store) explain(ctx context.Context, q string, args ...any) (string, error) {
@@ -251,35 +255,61 @@ type InboxItem struct {
 }
 
 const sqlInbox = `SELECT p.id, p.kind, p.subject, COALESCE(p.member_id,''), p.county_id, COALESCE(p.township_id,''),
-		COALESCE(p.unit_id,''), p.status, w.step, p.waiting_on, p.due_at, p.overdue, p.opened_at, p.closed_at, w.escalated
-		FROM process_waiting w JOIN processes p ON p.id = w.process_id
-		WHERE w.party = $1
-		ORDER BY w.due_at ASC NULLS LAST LIMIT $2`
+		COALESCE(p.unit_id,''), p.status, w.step, p.waiting_on, p.due_at, p.overdue, p.opened_at, p.closed_at, w.escalated,
+		w.due_at
+		FROM process_waiting w JOIN processes p ON p.id = w.process_id`
 
-// Inbox lists what waits on a party, soonest due first: one party, so the
-// (party, due_at) index yields rows in order and the limit stops the scan.
-func (s *Store) Inbox(ctx context.Context, party string, limit int) ([]InboxItem, error) {
+// inboxQuery is a page of a party's inbox, soonest due first, after cursor.
+func inboxQuery(party, cursor string, limit int) (string, []any, error) {
+	var w where
+	w.add("w.party = ?", party)
+	if err := w.afterWaitCursor(cursor); err != nil {
+		return "", nil, err
+	}
+	return sqlInbox + w.sql() + fmt.Sprintf(` ORDER BY w.due_at ASC NULLS LAST, w.process_id, w.step LIMIT %d`, limit+1),
+		w.args, nil
+}
+
+// Inbox lists what waits on a party, soonest due first, limit a page
+// (1-200, default 100) after cursor (the previous page's next): one
+// party, so the (party, due_at) index yields rows in order and the limit
+// stops the scan. Paged by keyset over (due, process, step), the cursor
+// of the pages' 待办, so items added meanwhile do not shift the pages.
+func (s *Store) Inbox(ctx context.Context, party, cursor string, limit int) ([]InboxItem, string, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 100
 	}
-	rows, err := s.Pool.Query(ctx, sqlInbox, party, limit)
+	q, args, err := inboxQuery(party, cursor, limit)
 	if err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	rows, err := s.Pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, "", err
 	}
 	defer rows.Close()
-	out := []InboxItem{}
+	out, dues := []InboxItem{}, []*time.Time{}
 	for rows.Next() {
 		var it InboxItem
+		var waitDue *time.Time
 		p := &it.Process
 		if err := rows.Scan(&p.ID, &p.Kind, &p.Subject, &p.MemberID, &p.CountyID, &p.TownshipID, &p.UnitID,
 			&p.Status, &p.Step, &p.WaitingOn, &p.DueAt, &p.Overdue, &p.OpenedAt, &p.ClosedAt,
-			&it.Escalated); err != nil {
-			return nil, err
+			&it.Escalated, &waitDue); err != nil {
+			return nil, "", err
 		}
 		p.inChina()
-		out = append(out, it)
+		out, dues = append(out, it), append(dues, waitDue)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeWaitCursor(dues[limit-1], out[limit-1].ID, out[limit-1].Step)
+	}
+	return out, next, nil
 }
 
 // TimelineEvent is one row of a process's timeline.
@@ -289,9 +319,11 @@ type TimelineEvent struct {
 	ActorID string    `json:"actor_id"`
 	Actor   string    `json:"actor"`
 	Role    string    `json:"role"`
-	Action  string    `json:"action"`
-	Step    string    `json:"step,omitempty"`
-	Comment string    `json:"comment,omitempty"`
+	// RoleName is the role as people read it (乡镇党委, 队员...).
+	RoleName string `json:"role_name,omitempty"`
+	Action   string `json:"action"`
+	Step     string `json:"step,omitempty"`
+	Comment  string `json:"comment,omitempty"`
 }
 
 // Timeline lists a process's events in order.

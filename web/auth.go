@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"zhucun/actions"
+	"zhucun/internal/throttle"
 	"zhucun/policy"
 	"zhucun/store"
 )
@@ -22,13 +23,14 @@ func (p *Pages) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	req := actions.LoginRequest{Username: r.PostForm.Get("username"), Password: r.PostForm.Get("password")}
+	req := actions.LoginRequest{Username: r.PostForm.Get("username"), Password: r.PostForm.Get("password"),
+		Address: throttle.Address(r.RemoteAddr)}
 	token, _, err := p.act.StartSession(r.Context(), req)
 	if err != nil {
 		pg := page{Title: "登录"}
 		if !formError(err, &pg, r) {
 			e, _ := actions.Explain(err)
-			if e.Code != "unauthenticated" {
+			if e.Code != "unauthenticated" && e.Code != "rate_limited" {
 				return err
 			}
 			pg.Form, pg.Error = r.PostForm, e.Message
@@ -54,7 +56,9 @@ func (p *Pages) logout(w http.ResponseWriter, r *http.Request) error {
 // homeData: what waits on the user (待办), and a member's own processes.
 type homeData struct {
 	Waiting []store.InboxItem
-	Mine    []store.Process
+	// WaitingNext is the cursor of 待办's next page, "" when it all fits.
+	WaitingNext string
+	Mine        []store.Process
 }
 
 func (p *Pages) home(w http.ResponseWriter, r *http.Request) error {
@@ -63,7 +67,7 @@ func (p *Pages) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := homeData{Waiting: inbox.Items}
+	d := homeData{Waiting: inbox.Items, WaitingNext: inbox.Next}
 	if u.Role == policy.RoleMember {
 		mine, err := p.act.ListProcesses(r.Context(), u, map[string][]string{"limit": {"50"}})
 		if err != nil {

@@ -1,0 +1,51 @@
+package actions
+
+// The limit on creating processes: one account may open at most so many
+// leaves, absences and roster changes a minute and a day (the county's
+// policy.CreationRules), so that nobody can bury the approvers' inboxes.
+
+import (
+	"context"
+	"time"
+
+	"go.uber.org/zap"
+
+	"zhucun/errs"
+	"zhucun/policy"
+)
+
+// takeCreation counts a creating request of u against the limits of u's
+// county (the city's for accounts above counties); at a limit it is a 429
+// that says when to try again.
+func (a *Actions) takeCreation(ctx context.Context, u User) (int64, error) {
+	pol, err := a.store.CurrentPolicy(ctx, u.CountyID)
+	if err != nil {
+		return 0, err
+	}
+	lim := pol.Rules.Creation
+	if lim.PerMinute <= 0 || lim.PerDay <= 0 {
+		lim = policy.Default().Creation
+	}
+	now := a.now()
+	slot, refused, err := a.store.TakeCreation(ctx, u.ID, now, lim.PerMinute, lim.PerDay)
+	if err != nil || refused == nil {
+		return slot, err
+	}
+	at := refused.RetryAfter.In(policy.China)
+	var e *errs.Error
+	if refused.PerDay {
+		e = errs.New(errs.RateLimited, errs.MsgCreateTooFastDay, lim.PerDay, at.Format("1月2日 15:04"))
+	} else {
+		e = errs.New(errs.RateLimited, errs.MsgCreateTooFastMinute, lim.PerMinute, at.Format("15:04:05"))
+	}
+	a.logger(ctx).Warn("creation limited", zap.String("username", u.Username), zap.Bool("per_day", refused.PerDay),
+		zap.Time("retry_after", refused.RetryAfter))
+	return 0, RetryAfter(e, max(refused.RetryAfter.Sub(now), time.Second))
+}
+
+// giveCreationBack uncounts a creating request that started nothing.
+func (a *Actions) giveCreationBack(ctx context.Context, slot int64) {
+	if err := a.store.ReleaseCreation(context.WithoutCancel(ctx), slot); err != nil {
+		a.logger(ctx).Warn("creation slot not given back", zap.Int64("slot", slot), zap.Error(err))
+	}
+}
