@@ -36,6 +36,7 @@ func FuzzRulesJSON(f *testing.F) {
 		strings.Replace(d, `"cycle_cutoff_day":20`, `"cycle_cutoff_day":25`, 1),
 		strings.Replace(d, `"due_day":25`, `"due_day":29`, 1),
 		strings.Replace(d, `"remind_before":["120h0m0s"`, `"remind_before":["-1h"`, 1),
+		strings.Replace(d, `"per_minute":30`, `"per_minute":0`, 1),
 		`{}`, `null`, `[]`, `{"leave":{"max_days":1e400}}`, `{"leave":{"escalation":{"county_bureau":"admin"}}}`,
 	} {
 		f.Add([]byte(s), uint32(0))
@@ -48,7 +49,7 @@ func FuzzRulesJSON(f *testing.F) {
 		}
 		if bad := r.Validate(); bad != nil {
 			for k, v := range bad {
-				if v == "" || !(strings.HasPrefix(k, "leave.") || strings.HasPrefix(k, "absence.") || strings.HasPrefix(k, "roster.")) {
+				if v == "" || !(strings.HasPrefix(k, "leave.") || strings.HasPrefix(k, "absence.") || strings.HasPrefix(k, "roster.") || strings.HasPrefix(k, "creation.")) {
 					t.Fatalf("problem %q: %q", k, v)
 				}
 			}

@@ -98,7 +98,14 @@ func TestValidateNamesEachField(t *testing.T) {
 			"leave.filing_offices", "leave.joint_approvers", "leave.max_days", "leave.reminder_every",
 			"leave.threshold_days", "leave.township_approvers",
 			"roster.filing_days", "roster.filing_offices", "roster.min_team_size", "roster.report_days",
+			"creation.per_minute", "creation.per_day",
 		}},
+		{"creation limits: a day below a minute", func(r *Rules) {
+			r.Creation = CreationRules{PerMinute: 50, PerDay: 40}
+		}, []string{"creation.per_day"}},
+		{"creation limits: a minute past 1000", func(r *Rules) {
+			r.Creation = CreationRules{PerMinute: 1001, PerDay: 2000}
+		}, []string{"creation.per_minute"}},
 	}
 	for _, tc := range tests {
 		r := Default()
