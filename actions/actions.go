@@ -9,6 +9,8 @@
 package actions
 
 import (
+	"zhucun/internal/seal"
+
 	"context"
 	"errors"
 	"io"
@@ -41,6 +43,9 @@ type Config struct {
 	// Now is the clock of the checks that read one (dates in the future...).
 	Now      func() time.Time
 	TokenTTL time.Duration
+	// Keys sign what the actions send into workflows (seal): the worker
+	// refuses anything unsigned.
+	Keys *seal.Keys
 }
 
 // Actions is the use cases over one store and one Temporal client.
@@ -52,6 +57,7 @@ type Actions struct {
 	log       *zap.Logger
 	now       func() time.Time
 	tokenTTL  time.Duration
+	keys      *seal.Keys
 }
 
 // New builds the actions, filling defaults.
@@ -69,7 +75,7 @@ func New(cfg Config) *Actions {
 		cfg.Namespace = "default"
 	}
 	return &Actions{store: store.New(cfg.Pool), pool: cfg.Pool, tc: cfg.Temporal, namespace: cfg.Namespace,
-		log: cfg.Log, now: cfg.Now, tokenTTL: cfg.TokenTTL}
+		log: cfg.Log, now: cfg.Now, tokenTTL: cfg.TokenTTL, keys: cfg.Keys}
 }
 
 // Created is what a creating action answers: the new process, or (Repeated)
