@@ -19,7 +19,7 @@ type args struct {
 	Decision string `json:"decision"`
 }
 
-func header(t *testing.T, ctx context.Context) map[string]*commonpb.Payload {
+func header(t testing.TB, ctx context.Context) map[string]*commonpb.Payload {
 	t.Helper()
 	h := &commonpb.Header{Fields: map[string]*commonpb.Payload{}}
 	if err := Propagator().Inject(ctx, headerWriter{h}); err != nil {
