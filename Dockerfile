@@ -15,7 +15,8 @@ FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --user-group --create-home --home-dir /var/lib/zhucun zhucun
+    && useradd --system --uid 10001 --user-group --create-home --home-dir /var/lib/zhucun zhucun \
+    && install -d -o zhucun -g zhucun -m 0750 /var/lib/zhucun/certs
 COPY --from=build /zhucun /usr/local/bin/zhucun
 USER zhucun
 WORKDIR /var/lib/zhucun

@@ -9,6 +9,8 @@
 package actions
 
 import (
+	"zhucun/internal/seal"
+
 	"context"
 	"errors"
 	"io"
@@ -43,6 +45,9 @@ type Config struct {
 	TokenTTL time.Duration
 	// Login limits failed logins (loginguard.go).
 	Login LoginLimits
+	// Keys sign what the actions send into workflows (seal): the worker
+	// refuses anything unsigned.
+	Keys *seal.Keys
 }
 
 // Actions is the use cases over one store and one Temporal client.
@@ -55,6 +60,7 @@ type Actions struct {
 	now       func() time.Time
 	tokenTTL  time.Duration
 	guard     *loginGuard
+	keys      *seal.Keys
 }
 
 // New builds the actions, filling defaults.
@@ -72,7 +78,7 @@ func New(cfg Config) *Actions {
 		cfg.Namespace = "default"
 	}
 	return &Actions{store: store.New(cfg.Pool), pool: cfg.Pool, tc: cfg.Temporal, namespace: cfg.Namespace,
-		log: cfg.Log, now: cfg.Now, tokenTTL: cfg.TokenTTL, guard: newLoginGuard(cfg.Login)}
+		log: cfg.Log, now: cfg.Now, tokenTTL: cfg.TokenTTL, guard: newLoginGuard(cfg.Login), keys: cfg.Keys}
 }
 
 // Created is what a creating action answers: the new process, or (Repeated)

@@ -48,11 +48,16 @@ func (a *Actions) startWith(ctx context.Context, opts client.StartWorkflowOption
 	opts.TaskQueue = workflows.TaskQueue
 	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
 	noteWorkflow(ctx, opts.ID)
+	updateID := uuid.NewString()
+	ctx, err := a.sign(ctx, opts.ID, in, update, updateID, args...)
+	if err != nil {
+		return err
+	}
 	op := a.tc.NewWithStartWorkflowOperation(opts, wf, in)
 	h, err := a.tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
 		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: update, Args: args, WaitForStage: client.WorkflowUpdateStageCompleted,
+			UpdateID: updateID, UpdateName: update, Args: args, WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	})
 	if err != nil {
@@ -70,15 +75,40 @@ func (a *Actions) startWith(ctx context.Context, opts client.StartWorkflowOption
 // remove, and a failed write only delays the read until that first record.
 func (a *Actions) startOpening(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, opening workflows.Snapshot) error {
 	noteWorkflow(ctx, opts.ID)
+	ctx, err := a.sign(ctx, opts.ID, in, "", "")
+	if err != nil {
+		return err
+	}
 	recorded := make(chan error, 1)
 	go func() { recorded <- a.store.RecordSnapshot(ctx, workflows.Provisional(opening)) }()
 	opts.TaskQueue = workflows.TaskQueue
 	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
-	_, err := a.tc.ExecuteWorkflow(ctx, opts, wf, in)
+	_, err = a.tc.ExecuteWorkflow(ctx, opts, wf, in)
 	if rerr := <-recorded; rerr != nil && err == nil {
 		a.logger(ctx).Warn("opening not written; the workflow's first record will", zap.String("workflow_id", opening.WorkflowID), zap.Error(rerr))
 	}
 	return err
+}
+
+// sign puts into ctx the proofs that this start (when in is not nil) and
+// this update (when name is set) come from zhucun's API, for the actor
+// the arguments name, as checked by the action that calls; the worker
+// refuses what is not signed (seal). Without keys (tests of the actions
+// alone) nothing is signed.
+func (a *Actions) sign(ctx context.Context, wid string, in any, name, updateID string, args ...any) (context.Context, error) {
+	if a.keys == nil {
+		return ctx, nil
+	}
+	var err error
+	if in != nil {
+		if ctx, err = a.keys.SignStart(ctx, wid, in); err != nil {
+			return ctx, err
+		}
+	}
+	if name != "" {
+		ctx, err = a.keys.SignUpdate(ctx, wid, name, updateID, args...)
+	}
+	return ctx, err
 }
 
 // updateWait bounds how long an update waits to be taken and recorded by
@@ -103,6 +133,10 @@ func (a *Actions) send(ctx context.Context, wid, name string, args, out any, gon
 	ctx, cancel := context.WithTimeout(ctx, updateWait)
 	defer cancel()
 	updateID := uuid.NewString()
+	ctx, err := a.sign(ctx, wid, nil, name, updateID, args)
+	if err != nil {
+		return err
+	}
 	h, err := a.tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: wid, UpdateID: updateID, UpdateName: name, Args: []any{args}, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})

@@ -66,6 +66,14 @@ func (a *Activities) ReportAbsence(ctx context.Context, args workflows.ReportAbs
 }
 
 func (a *Activities) signalReport(ctx context.Context, in workflows.ReportInput, item workflows.ReportItemSignal) error {
+	if a.Keys != nil {
+		// The report's start is signed as the API signs its starts: the
+		// worker refuses an unsigned one (seal).
+		var err error
+		if ctx, err = a.Keys.SignStart(ctx, workflows.ReportWorkflowID(in.CountyID, in.Month), in); err != nil {
+			return err
+		}
+	}
 	_, err := a.Temporal.SignalWithStartWorkflow(ctx, workflows.ReportWorkflowID(in.CountyID, in.Month),
 		workflows.ReportSignalAbsence, item, client.StartWorkflowOptions{
 			ID: workflows.ReportWorkflowID(in.CountyID, in.Month), TaskQueue: workflows.TaskQueue,

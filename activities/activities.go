@@ -6,6 +6,8 @@
 package activities
 
 import (
+	"zhucun/internal/seal"
+
 	"context"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -28,6 +30,8 @@ type Activities struct {
 	Temporal client.Client
 	// Metrics records how far the read model trails; nil records nothing.
 	Metrics *metrics.Metrics
+	// Keys sign the starts the activities make (a monthly report).
+	Keys *seal.Keys
 }
 
 // Register puts every activity on the worker under the names the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,10 +14,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 	"go.uber.org/zap"
 
 	"zhucun/demo"
 	"zhucun/engine"
+	"zhucun/internal/seal"
 	"zhucun/metrics"
 	"zhucun/notify"
 	"zhucun/server"
@@ -42,6 +45,7 @@ type App struct {
 	Engine      *engine.Server // nil against an external Temporal
 	URL         string         // http://host:port once the API listens
 	Metrics     *metrics.Metrics
+	Keys        *seal.Keys
 	log         *zap.Logger
 	ln          net.Listener // the API's, taken first
 	stopMetrics func()
@@ -85,6 +89,9 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 			return fmt.Errorf("demo organisation: %w", err)
 		}
 	}
+	if a.Keys, err = cfg.Keys(); err != nil {
+		return err
+	}
 	hostPort := cfg.TemporalAddress
 	if hostPort == "" {
 		if !(mode.API && mode.Worker) {
@@ -95,6 +102,9 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 			return err
 		}
 		eo.Metrics = a.Metrics.Registry
+		if eo.CodecEndpoint == "" && a.ln != nil {
+			eo.CodecEndpoint = listenURL(a.ln) + "/codec"
+		}
 		a.Engine, err = engine.Start(ctx, eo)
 		if err != nil {
 			return err
@@ -105,16 +115,20 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 	if err != nil {
 		return fmt.Errorf("temporal sdk metrics: %w", err)
 	}
-	a.Temporal, err = client.Dial(client.Options{HostPort: hostPort, Namespace: cfg.Namespace,
-		Logger:         engine.SDKLogger(engine.Phased(log.Named("sdk"), a.stopping.Load)),
-		MetricsHandler: sdkMetrics})
+	copts, err := cfg.ClientOptions(hostPort, a.Keys)
+	if err != nil {
+		return err
+	}
+	copts.Logger = engine.SDKLogger(engine.Phased(log.Named("sdk"), a.stopping.Load))
+	copts.MetricsHandler = sdkMetrics
+	a.Temporal, err = client.Dial(copts)
 	if err != nil {
 		return fmt.Errorf("temporal at %s: %w", hostPort, err)
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	if mode.Worker {
-		a.worker = worker.New(a.Temporal, a.Pool, log, a.Metrics)
+		a.worker = worker.New(a.Temporal, a.Pool, log, a.Metrics, a.Keys)
 		if err = a.worker.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
@@ -138,7 +152,8 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 // `serve` and for `temporal` (the server alone, for a split deployment).
 func (cfg Config) EngineOptions(log *zap.Logger) (engine.Options, error) {
 	eo := engine.Options{DataDir: cfg.DataDir, FrontendAddr: cfg.EmbeddedAddr,
-		Namespace: cfg.Namespace, Log: log, Synchronous: cfg.Synchronous, UIAddr: cfg.UIAddr}
+		Namespace: cfg.Namespace, Log: log, Synchronous: cfg.Synchronous, UIAddr: cfg.UIAddr,
+		TLSDir: cfg.TLSDir, CodecEndpoint: cfg.CodecEndpoint}
 	switch cfg.TemporalStore {
 	case "", "sqlite":
 	case "postgres":
@@ -147,6 +162,37 @@ func (cfg Config) EngineOptions(log *zap.Logger) (engine.Options, error) {
 		return eo, fmt.Errorf("--temporal-store %q: must be sqlite or postgres", cfg.TemporalStore)
 	}
 	return eo, nil
+}
+
+// ClientOptions are how api and worker processes dial Temporal: payloads
+// encrypted with keys' data key, starts and updates carrying their signed
+// proofs, and with TLSDir the client certificate.
+func (cfg Config) ClientOptions(hostPort string, keys *seal.Keys) (client.Options, error) {
+	o := client.Options{HostPort: hostPort, Namespace: cfg.Namespace, DataConverter: keys.DataConverter(),
+		ContextPropagators: []workflow.ContextPropagator{seal.Propagator()}}
+	if cfg.TLSDir != "" {
+		host, _, err := net.SplitHostPort(hostPort)
+		if err != nil {
+			return o, fmt.Errorf("temporal address %q: %w", hostPort, err)
+		}
+		if ip := net.ParseIP(host); host == "" || ip != nil && (ip.IsUnspecified() || ip.IsLoopback()) {
+			host = "localhost"
+		}
+		if o.ConnectionOptions.TLS, err = seal.TLSDir(cfg.TLSDir).ClientConfig(host); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// listenURL is the http URL of a listener as this machine reaches it.
+func listenURL(ln net.Listener) string {
+	addr := ln.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
 }
 
 func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {
@@ -159,18 +205,13 @@ func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {
 func (a *App) listen(bg context.Context, cfg Config, log *zap.Logger) error {
 	srv := server.New(server.Config{Pool: a.Pool, Temporal: a.Temporal, Namespace: cfg.Namespace, Log: log.Named("http"),
 		TokenTTL: cfg.TokenTTL, LoginPerMinute: cfg.LoginPerMinute, LoginPerUserPerMinute: cfg.LoginPerUserPerMinute,
-		Metrics: a.Metrics, MetricsToken: cfg.MetricsToken, BodyTimeout: cfg.BodyTimeout})
+		Metrics: a.Metrics, MetricsToken: cfg.MetricsToken, BodyTimeout: cfg.BodyTimeout, Keys: a.Keys, UIOrigins: a.uiOrigins(cfg)})
 	a.Metrics.RegisterBusiness(store.New(a.Pool), log.Named("metrics"))
 	ln := a.ln
 	a.wg.Add(1)
 	go func() { defer a.wg.Done(); srv.Actions().SweepUnstarted(bg, time.Minute, time.Minute) }()
 	a.http = srv.HTTPServer()
-	addr := ln.Addr().(*net.TCPAddr)
-	host := addr.IP.String()
-	if addr.IP.IsUnspecified() {
-		host = "localhost"
-	}
-	a.URL = fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+	a.URL = listenURL(ln)
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
@@ -179,6 +220,20 @@ func (a *App) listen(bg context.Context, cfg Config, log *zap.Logger) error {
 		}
 	}()
 	return nil
+}
+
+// uiOrigins may call /codec/decode: cfg's, and the embedded UI's own.
+func (a *App) uiOrigins(cfg Config) []string {
+	o := append([]string{}, cfg.UIOrigins...)
+	if a.Engine != nil && a.Engine.UIURL() != "" {
+		o = append(o, a.Engine.UIURL())
+		if strings.Contains(a.Engine.UIURL(), "://localhost:") {
+			o = append(o, strings.Replace(a.Engine.UIURL(), "://localhost:", "://127.0.0.1:", 1))
+		} else if strings.Contains(a.Engine.UIURL(), "://127.0.0.1:") {
+			o = append(o, strings.Replace(a.Engine.UIURL(), "://127.0.0.1:", "://localhost:", 1))
+		}
+	}
+	return o
 }
 
 // Stop shuts everything down in order: stop taking requests, let the worker

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"zhucun/internal/seal"
 	"zhucun/store"
 )
 
@@ -48,6 +50,19 @@ type Config struct {
 	MetricsToken string
 	// BodyTimeout bounds reading a request, body included (0: 15s).
 	BodyTimeout time.Duration
+	// KeysFile holds the signing and data keys api and worker processes
+	// share (seal); empty: keys.json in DataDir, made at first start.
+	KeysFile string
+	// TLSDir is a folder from `zhucun certs`: the embedded frontend then
+	// requires mutual TLS, and clients dial Temporal with its client
+	// certificate. Empty: plain gRPC, allowed on loopback only.
+	TLSDir string
+	// CodecEndpoint is where the Temporal Web UI decodes payloads: an
+	// api's /codec (serve sets its own).
+	CodecEndpoint string
+	// UIOrigins may call /codec/decode from a browser (the Temporal Web
+	// UI's address as people open it); serve adds its embedded UI's.
+	UIOrigins []string
 }
 
 // DefaultDatabaseURL is the local PostgreSQL that scripts/ensure-postgres.sh
@@ -82,6 +97,16 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("ZHUCUN_METRICS_ADDR", ""), "where worker and temporal serve /metrics; empty serves none (serve and api answer /metrics on ZHUCUN_ADDR) (ZHUCUN_METRICS_ADDR)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("ZHUCUN_METRICS_TOKEN", ""), "bearer token /metrics asks for; empty asks none (ZHUCUN_METRICS_TOKEN)")
 	fs.DurationVar(&c.BodyTimeout, "body-timeout", 15*time.Second, "a request, body included, must arrive within this; slower clients are cut off")
+	fs.StringVar(&c.KeysFile, "keys-file", env("ZHUCUN_KEYS_FILE", ""), "signing and data keys shared by api and worker processes; empty: keys.json in --data-dir, made when missing (ZHUCUN_KEYS_FILE)")
+	fs.StringVar(&c.TLSDir, "tls-dir", env("ZHUCUN_TLS_DIR", ""), "certificates from 'zhucun certs DIR': mutual TLS to and at the Temporal frontend (ZHUCUN_TLS_DIR)")
+	fs.StringVar(&c.CodecEndpoint, "codec-endpoint", env("ZHUCUN_CODEC_ENDPOINT", ""), "an api's /codec URL, where the Temporal Web UI decodes payloads for office accounts (ZHUCUN_CODEC_ENDPOINT)")
+	fs.Func("ui-origin", "a Temporal Web UI origin allowed to call /codec/decode; repeatable (ZHUCUN_UI_ORIGINS, comma-separated)", func(v string) error {
+		c.UIOrigins = append(c.UIOrigins, v)
+		return nil
+	})
+	if v := os.Getenv("ZHUCUN_UI_ORIGINS"); v != "" {
+		c.UIOrigins = append(c.UIOrigins, strings.Split(v, ",")...)
+	}
 	fs.BoolVar(&c.Debug, "debug", os.Getenv("ZHUCUN_DEBUG") == "1", "debug logging (ZHUCUN_DEBUG=1)")
 }
 
@@ -103,6 +128,15 @@ func (c Config) Masked() map[string]any {
 	return map[string]any{
 		"database_url": store.MaskURL(c.DatabaseURL), "temporal": temporal, "namespace": c.Namespace,
 		"addr": c.Addr, "demo": c.Demo, "webhook": hook, "token_ttl": c.TokenTTL.String(),
-		"ui": c.UIAddr, "metrics_addr": c.MetricsAddr, "metrics_token": metricsToken,
+		"ui": c.UIAddr, "metrics_addr": c.MetricsAddr, "metrics_token": metricsToken, "tls_dir": c.TLSDir,
 	}
+}
+
+// Keys are the signing and data keys of this process (seal): KeysFile's,
+// or keys.json in the data folder, made at the first start.
+func (c Config) Keys() (*seal.Keys, error) {
+	if c.KeysFile != "" {
+		return seal.Load(c.KeysFile)
+	}
+	return seal.LoadOrCreate(filepath.Join(c.DataDir, seal.KeysFile))
 }

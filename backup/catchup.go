@@ -1,6 +1,8 @@
 package backup
 
 import (
+	"zhucun/internal/seal"
+
 	"context"
 	"errors"
 	"fmt"
@@ -40,8 +42,10 @@ type CaughtUp struct {
 // read model already holds changes nothing, and one the copy missed is
 // made. Nothing runs forward: the replay only re-derives what the history
 // says happened.
+//
+// keys open the encrypted payloads (seal); c must be made with them too.
 func CatchUp(ctx context.Context, c client.Client, namespace string, since time.Time,
-	writers map[string]func(context.Context, any) error, log *zap.Logger) (CaughtUp, error) {
+	writers map[string]func(context.Context, any) error, keys *seal.Keys, log *zap.Logger) (CaughtUp, error) {
 	var res CaughtUp
 	query := fmt.Sprintf("ExecutionStatus = 'Running' OR CloseTime >= '%s'", since.UTC().Format(time.RFC3339))
 	var token []byte
@@ -55,7 +59,7 @@ func CatchUp(ctx context.Context, c client.Client, namespace string, since time.
 		for _, ex := range page.GetExecutions() {
 			res.Workflows++
 			wid, rid := ex.GetExecution().GetWorkflowId(), ex.GetExecution().GetRunId()
-			n, replayed, err := catchUpOne(ctx, c, namespace, wid, rid, since, writers)
+			n, replayed, err := catchUpOne(ctx, c, namespace, wid, rid, since, writers, keys)
 			if replayed {
 				res.Replayed++
 			}
@@ -77,7 +81,7 @@ func CatchUp(ctx context.Context, c client.Client, namespace string, since time.
 
 // catchUpOne replays one workflow if its history goes past since.
 func catchUpOne(ctx context.Context, c client.Client, namespace, wid, rid string, since time.Time,
-	writers map[string]func(context.Context, any) error) (writes int, replayed bool, err error) {
+	writers map[string]func(context.Context, any) error, keys *seal.Keys) (writes int, replayed bool, err error) {
 	last, err := c.WorkflowService().GetWorkflowExecutionHistoryReverse(ctx, &workflowservice.GetWorkflowExecutionHistoryReverseRequest{
 		Namespace: namespace, Execution: &commonpb.WorkflowExecution{WorkflowId: wid, RunId: rid}, MaximumPageSize: 1})
 	var nf *serviceerror.NotFound
@@ -105,8 +109,12 @@ func catchUpOne(ctx context.Context, c client.Client, namespace, wid, rid string
 	}
 	var calls []call
 	rec := &recorder{writers: writers, record: func(name string, arg any) { calls = append(calls, call{name, arg}) }}
-	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
-		Interceptors: []interceptor.WorkerInterceptor{rec}})
+	// The seal's interceptor replays the recorded verdicts on starts.
+	opts := worker.WorkflowReplayerOptions{Interceptors: []interceptor.WorkerInterceptor{rec, seal.Interceptor(nil)}}
+	if keys != nil {
+		opts.DataConverter = keys.DataConverter()
+	}
+	r, err := worker.NewWorkflowReplayerWithOptions(opts)
 	if err != nil {
 		return 0, false, err
 	}

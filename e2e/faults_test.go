@@ -22,6 +22,7 @@ import (
 	"zhucun/app"
 	"zhucun/engine"
 	"zhucun/internal/pgtest"
+	"zhucun/internal/seal"
 	"zhucun/workflows"
 )
 
@@ -322,7 +323,13 @@ func killNineAndRestart(t *testing.T, bin, store string) {
 
 	// Nothing answered 200 is lost: every decision is in the read model and
 	// in Temporal.
-	tc, err := client.Dial(client.Options{HostPort: temporalAddr, Namespace: "default", Logger: engine.SDKLogger(zap.NewNop())})
+	// Its payloads are encrypted with the keys serve made in its data folder.
+	keys, err := seal.Load(filepath.Join(dir, seal.KeysFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := client.Dial(client.Options{HostPort: temporalAddr, Namespace: "default", Logger: engine.SDKLogger(zap.NewNop()),
+		DataConverter: keys.DataConverter()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"zhucun/bench"
 	"zhucun/internal/pgtest"
+	"zhucun/internal/seal"
 	"zhucun/store"
 )
 
@@ -52,7 +53,16 @@ func TestSplitBench(t *testing.T) {
 	if strings.Contains(dbURL, "?") {
 		sep = "&"
 	}
-	env := []string{"TEMPORAL_ADDRESS=" + hostPort, "DATABASE_URL=" + dbURL + sep + "pool_max_conns=4"}
+	// Workers and apis share one keys file (seal), as a deployment's do.
+	keys, err := seal.NewKeys()
+	if err == nil {
+		err = keys.Save(filepath.Join(dir, "keys.json"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"TEMPORAL_ADDRESS=" + hostPort, "DATABASE_URL=" + dbURL + sep + "pool_max_conns=4",
+		"ZHUCUN_KEYS_FILE=" + filepath.Join(dir, "keys.json")}
 	for i := range 2 {
 		start(fmt.Sprintf("worker%d", i), env, "worker")
 	}

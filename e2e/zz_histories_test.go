@@ -10,12 +10,15 @@ import (
 	"testing"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/proxy"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/worker"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	zworker "zhucun/worker"
 	"zhucun/workflows"
 )
 
@@ -77,7 +80,11 @@ func TestHistoriesReplay(t *testing.T) {
 	for key, hist := range extra {
 		longest[key] = hist
 	}
-	replayer := worker.NewWorkflowReplayer()
+	// The seal's interceptor replays the recorded verdicts on starts.
+	replayer, err := worker.NewWorkflowReplayerWithOptions(zworker.ReplayerOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, wf := range workflows.All() {
 		replayer.RegisterWorkflow(wf)
 	}
@@ -130,6 +137,16 @@ func fetchHistory(t *testing.T, id, run string) *historypb.History {
 			t.Fatal(err)
 		}
 		h.Events = append(h.Events, e)
+	}
+	// Payloads are encrypted in Temporal (seal): opened here, so the
+	// replay needs no key and histories saved to testdata stay readable.
+	err := proxy.VisitPayloads(context.Background(), h, proxy.VisitPayloadsOptions{
+		SkipSearchAttributes: true,
+		Visitor: func(_ *proxy.VisitPayloadsContext, ps []*commonpb.Payload) ([]*commonpb.Payload, error) {
+			return H.App.Keys.Codec().Decode(ps)
+		}})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return h
 }

@@ -31,6 +31,8 @@ import (
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
 	"go.uber.org/zap"
+
+	"zhucun/internal/seal"
 )
 
 // Options for the embedded server.
@@ -58,6 +60,13 @@ type Options struct {
 	// Metrics, when set, collects the server's metrics (named
 	// temporal_server_...).
 	Metrics prometheus.Registerer
+	// TLSDir, a folder from `zhucun certs`, makes the frontend require
+	// mutual TLS: only clients showing a certificate of its CA get in. A
+	// frontend listening beyond loopback must have it.
+	TLSDir string
+	// CodecEndpoint is where the UI decodes the encrypted payloads (an
+	// api's /codec, which asks for an office account's session).
+	CodecEndpoint string
 }
 
 // Server is a running embedded Temporal server.
@@ -66,6 +75,7 @@ type Server struct {
 	hostPort    string
 	ns          string
 	ui          *webUI
+	tlsDir      string
 	phase       atomic.Int32
 	stopMetrics func()
 }
@@ -87,12 +97,18 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.TLSDir == "" && !IsLoopback(host) {
+		// Anyone who reaches Temporal's port can read every process and
+		// act in any workflow: beyond this machine only with certificates.
+		return nil, fmt.Errorf("the embedded Temporal frontend would listen on %s, beyond this machine, without certificates: "+
+			"make them with 'zhucun certs DIR' and pass --tls-dir DIR (ZHUCUN_TLS_DIR), or listen on 127.0.0.1", host)
+	}
 	if o.DataDir != "" {
 		if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("data folder: %w", err)
 		}
 	}
-	s := &Server{ns: o.Namespace}
+	s := &Server{ns: o.Namespace, tlsDir: o.TLSDir}
 	logger := tlog.NewZapLogger(serverLog(o.Log.Named("temporal"), &s.phase))
 	sqlCfg := &config.SQL{PluginName: sqliteplugin.PluginName, ConnectAttributes: map[string]string{}}
 	var visCfg *config.SQL
@@ -124,6 +140,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, err
 	}
 	cfg := serverConfig(sqlCfg, host, ports)
+	if o.TLSDir != "" {
+		cfg.Global.TLS = frontendTLS(seal.TLSDir(o.TLSDir))
+	}
 	if visCfg != nil {
 		cfg.Persistence.VisibilityStore = "visibility"
 		cfg.Persistence.DataStores["visibility"] = config.DataStore{SQL: visCfg}
@@ -170,7 +189,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if visCfg != nil {
 		err := s.waitFrontend(ctx)
 		if err == nil {
-			err = registerNamespace(ctx, s.hostPort, o.Namespace)
+			err = registerNamespace(ctx, s.clientOptions(""), o.Namespace)
 		}
 		if err != nil {
 			_ = s.Stop()
@@ -183,7 +202,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	s.phase.Store(phaseRunning)
 	if o.UIAddr != "" {
-		if s.ui, err = startUI(ctx, o.UIAddr, s.dialAddr(), o.Namespace); err != nil {
+		if s.ui, err = startUI(ctx, o.UIAddr, s.dialAddr(), o.Namespace, o.TLSDir, o.CodecEndpoint); err != nil {
 			_ = s.Stop()
 			return nil, err
 		}
@@ -226,6 +245,44 @@ func (s *Server) dialAddr() string {
 	return net.JoinHostPort(loopbackFor(h), p)
 }
 
+// clientOptions are what this package's own clients dial the frontend
+// with: its certificate when it asks for one.
+func (s *Server) clientOptions(ns string) client.Options {
+	o := client.Options{HostPort: s.dialAddr(), Namespace: ns, Logger: quietLogger{}}
+	if s.tlsDir != "" {
+		cfg, err := seal.TLSDir(s.tlsDir).ClientConfig("localhost")
+		if err == nil {
+			o.ConnectionOptions.TLS = cfg
+		}
+	}
+	return o
+}
+
+// frontendTLS makes the frontend require client certificates of dir's CA.
+// The server's own system worker dials the frontend as any client does,
+// with the client certificate. Between the services (all on loopback,
+// inside this process) nothing changes.
+func frontendTLS(dir seal.TLSDir) config.RootTLS {
+	client := config.ClientTLS{ServerName: "localhost", RootCAFiles: []string{dir.Path(seal.CAFile)}}
+	return config.RootTLS{
+		Frontend: config.GroupTLS{
+			Server: config.ServerTLS{CertFile: dir.Path(seal.ServerFile), KeyFile: dir.Path(seal.ServerKeyFile),
+				ClientCAFiles: []string{dir.Path(seal.CAFile)}, RequireClientAuth: true},
+			Client: client,
+		},
+		SystemWorker: config.WorkerTLS{CertFile: dir.Path(seal.ClientFile), KeyFile: dir.Path(seal.ClientKeyFile), Client: client},
+	}
+}
+
+// IsLoopback reports whether host (a name or an IP) is this machine alone.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // staticHosts names each service's own gRPC address.
 func staticHosts(p servicePorts) map[primitives.ServiceName]static.Hosts {
 	hosts := map[primitives.ServiceName]static.Hosts{}
@@ -266,7 +323,7 @@ func (s *Server) poll(ctx context.Context, ns string, check func(client.Client) 
 	deadline := time.Now().Add(60 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {
-		c, err := client.Dial(client.Options{HostPort: s.hostPort, Namespace: ns, Logger: quietLogger{}})
+		c, err := client.Dial(s.clientOptions(ns))
 		if err == nil {
 			err = check(c)
 			c.Close()

@@ -74,8 +74,8 @@ func setupSchema(cfg *config.SQL, name, version string, log tlog.Logger) error {
 
 // registerNamespace creates the namespace through the frontend (the SQL
 // stores have no offline helper as SQLite does); an existing one is fine.
-func registerNamespace(ctx context.Context, hostPort, ns string) error {
-	c, err := client.NewNamespaceClient(client.Options{HostPort: hostPort, Logger: quietLogger{}})
+func registerNamespace(ctx context.Context, o client.Options, ns string) error {
+	c, err := client.NewNamespaceClient(o)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 	uiserver "github.com/temporalio/ui-server/v2/server"
 	uiconfig "github.com/temporalio/ui-server/v2/server/config"
 	uioptions "github.com/temporalio/ui-server/v2/server/server_options"
+
+	"zhucun/internal/seal"
 )
 
 // webUI is Temporal's Web UI (github.com/temporalio/ui-server, its assets
@@ -29,7 +31,7 @@ type webUI struct {
 // startUI serves the UI on addr (host:port; port 0 picks a free one) for
 // the frontend at frontend. The UI server's own Start exits the process on
 // a busy port, so the port is tried first and a busy one is an error.
-func startUI(ctx context.Context, addr, frontend, namespace string) (*webUI, error) {
+func startUI(ctx context.Context, addr, frontend, namespace, tlsDir, codec string) (*webUI, error) {
 	host, portText, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("temporal UI address %q: %w", addr, err)
@@ -59,6 +61,19 @@ func startUI(ctx context.Context, addr, frontend, namespace string) (*webUI, err
 		// Nothing fetched from outside: the UI works offline.
 		DisableNewsFetch:    true,
 		DisableWriteActions: true,
+	}
+	if codec != "" {
+		// Inputs and results are encrypted (seal): the browser asks
+		// zhucun to decode them, with the person's zhucun session.
+		cfg.Codec = uiconfig.Codec{Endpoint: codec, IncludeCredentials: true,
+			DefaultErrorMessage: "登录驻村系统（县、市办公室账号）后可查看内容"}
+	}
+	if tlsDir != "" {
+		// The UI is a client of the frontend like any other: it shows the
+		// client certificate.
+		d := seal.TLSDir(tlsDir)
+		cfg.TLS = uiconfig.TLS{CaFile: d.Path(seal.CAFile), CertFile: d.Path(seal.ClientFile), KeyFile: d.Path(seal.ClientKeyFile),
+			ServerName: "localhost", EnableHostVerification: true}
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("temporal UI: %w", err)

@@ -19,6 +19,7 @@ import (
 	"zhucun/actions"
 	"zhucun/errs"
 	"zhucun/internal/reqlog"
+	"zhucun/internal/seal"
 	"zhucun/metrics"
 	"zhucun/web"
 )
@@ -52,6 +53,11 @@ type Config struct {
 	// 15s); IdleTimeout closes a keep-alive connection left unused
 	// (default 2m). See HTTPServer.
 	BodyTimeout, IdleTimeout time.Duration
+	// Keys sign what the actions send into workflows and decode payloads
+	// for the Temporal Web UI at /codec/decode (seal).
+	Keys *seal.Keys
+	// UIOrigins may call /codec/decode from a browser.
+	UIOrigins []string
 }
 
 // Server holds the handlers' dependencies.
@@ -86,7 +92,7 @@ func New(cfg Config) *Server {
 		cfg.Login.PerUserAddress = cfg.LoginPerUserPerMinute
 	}
 	act := actions.New(actions.Config{Pool: cfg.Pool, Temporal: cfg.Temporal, Namespace: cfg.Namespace,
-		Log: cfg.Log, Now: cfg.Now, TokenTTL: cfg.TokenTTL, Login: cfg.Login})
+		Log: cfg.Log, Now: cfg.Now, TokenTTL: cfg.TokenTTL, Login: cfg.Login, Keys: cfg.Keys})
 	pages, err := web.New(act, cfg.Log)
 	if err != nil {
 		// The templates are in the binary: a template that does not parse
@@ -129,6 +135,7 @@ func (s *Server) Handler() http.Handler {
 	r.With(securityHeaders).Get("/readyz", s.handle(s.readyz))
 	r.With(securityHeaders).Get("/metrics", s.metrics)
 	r.Route("/api/v1", s.apiRoutes)
+	s.codecRoutes(r)
 	if s.pages != nil {
 		r.Group(func(r chi.Router) {
 			r.Use(middleware.Compress(5))

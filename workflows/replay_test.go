@@ -4,8 +4,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 
+	"zhucun/internal/seal"
 	"zhucun/workflows"
 )
 
@@ -22,7 +24,13 @@ func TestReplayRecordedHistories(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			r := worker.NewWorkflowReplayer()
+			// The seal's interceptor, as the worker runs it: it replays
+			// the verdicts recorded on starts signed since issue 18.
+			r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+				Interceptors: []interceptor.WorkerInterceptor{seal.Interceptor(nil)}})
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, wf := range workflows.All() {
 				r.RegisterWorkflow(wf)
 			}

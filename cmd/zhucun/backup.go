@@ -105,14 +105,22 @@ func restoreCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			log.Warn("temporal server stop", zap.Error(err))
 		}
 	}()
-	c, err := client.Dial(client.Options{HostPort: srv.HostPort(), Namespace: cfg.Namespace,
-		Logger: engine.SDKLogger(log.Named("sdk").WithOptions(zap.IncreaseLevel(zap.WarnLevel)))})
+	keys, err := cfg.Keys()
+	if err != nil {
+		return err
+	}
+	copts, err := cfg.ClientOptions(srv.HostPort(), keys)
+	if err != nil {
+		return err
+	}
+	copts.Logger = engine.SDKLogger(log.Named("sdk").WithOptions(zap.IncreaseLevel(zap.WarnLevel)))
+	c, err := client.Dial(copts)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	writers := (&activities.Activities{Pool: pool, Log: zap.NewNop(), Temporal: c}).Writers()
-	res, err := backup.CatchUp(ctx, c, cfg.Namespace, m.TakenAt.Add(-backup.CatchUpMargin), writers, log)
+	res, err := backup.CatchUp(ctx, c, cfg.Namespace, m.TakenAt.Add(-backup.CatchUpMargin), writers, keys, log)
 	if err != nil {
 		return fmt.Errorf("restored, but the read model could not be caught up (run the restore again with --replace once the cause is fixed): %w", err)
 	}

@@ -33,6 +33,7 @@ Usage:
   zhucun api                     the HTTP front end only (needs TEMPORAL_ADDRESS)
   zhucun worker                  the Temporal worker only (needs TEMPORAL_ADDRESS)
   zhucun temporal                the Temporal server only, on PostgreSQL, for api and worker processes
+  zhucun certs DIR [--host H]    a CA, server and client certificates and shared keys for a split deployment
   zhucun migrate                 create the database if missing and apply migrations
   zhucun seed demo               load the demo organisation and its accounts
   zhucun demo accounts [--json]  list the demo accounts
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return serve(ctx, rest, app.ModeWorker, stdout)
 	case "temporal":
 		return temporalCmd(ctx, rest, stdout)
+	case "certs":
+		return certsCmd(rest, stdout)
 	case "migrate":
 		return migrate(ctx, rest, stdout)
 	case "seed":

@@ -60,6 +60,9 @@ func temporalCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if ui := srv.UIURL(); ui != "" {
 		fmt.Fprintf(stdout, "zhucun temporal: Temporal Web UI (read-only) at %s\n", ui)
 	}
+	if cfg.TLSDir != "" {
+		fmt.Fprintf(stdout, "zhucun temporal: mutual TLS, clients need a certificate of %s\n", cfg.TLSDir)
+	}
 	<-ctx.Done()
 	log.Info("shutting down")
 	if err := srv.Stop(); err != nil {
