@@ -59,7 +59,7 @@ func (p *Pages) countyRulesPage(w http.ResponseWriter, r *http.Request) error {
 	if d.From != nil && d.To != nil {
 		d.Diff = actions.RulesDiff(d.From.Rules, d.To.Rules)
 	}
-	pg := page{Title: "规则 · " + county, Nav: "rules", Data: d}
+	pg := page{Title: p.countyName(r, county) + "规则", Nav: "rules", Data: d}
 	p.badge(r, &pg)
 	p.render(w, r, http.StatusOK, "office_rules_county", pg)
 	return nil
@@ -123,7 +123,7 @@ func (p *Pages) rulesForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg := page{Title: "修改规则 · " + county, Nav: "rules", Form: rulesValues(cur.Rules)}
+	pg := page{Title: "修改" + p.countyName(r, county) + "规则", Nav: "rules", Form: rulesValues(cur.Rules)}
 	today := policy.DayOf(p.now())
 	pg.Form.Set("sample_kind", policy.KindPersonal)
 	pg.Form.Set("sample_start", policy.FormatDate(policy.AddDays(today, 14)))
@@ -189,13 +189,13 @@ func (p *Pages) saveRules(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	draft, bad := readRules(cur.Rules, f)
-	pg := page{Title: "修改规则 · " + county, Nav: "rules", Form: f, Errors: map[string]string{}}
+	pg := page{Title: "修改" + p.countyName(r, county) + "规则", Nav: "rules", Form: f, Errors: map[string]string{}}
 	pv, err := p.act.PreviewRules(r.Context(), u, actions.PreviewRequest{Scope: county, Rules: draft,
 		Kind: f.Get("sample_kind"), Start: f.Get("sample_start"), End: f.Get("sample_end")})
 	if err == nil && len(bad) == 0 && f.Get("do") == "save" {
 		saved, err := p.act.PutPolicy(r.Context(), u, actions.PolicyRequest{Scope: county, Rules: draft})
 		if err == nil {
-			return redirect(w, r, "/rules/"+url.PathEscape(county), errs.Text(errs.MsgRulesSavedFlash, county, saved.Version))
+			return redirect(w, r, "/rules/"+url.PathEscape(county), errs.Text(errs.MsgRulesSavedFlash, p.countyName(r, county), saved.Version))
 		}
 		if e, ok := errs.As(err); !ok || e.Code != errs.Invalid {
 			return err
@@ -227,4 +227,17 @@ func (p *Pages) saveRules(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.renderRulesForm(w, r, pg, county, cur, shown)
 	return nil
+}
+
+// countyName is a county's name for a title, its id if it has none.
+func (p *Pages) countyName(r *http.Request, county string) string {
+	rows, err := p.act.RulesOverview(r.Context(), mustUser(r))
+	if err == nil {
+		for _, c := range rows {
+			if c.County.ID == county {
+				return c.County.Name
+			}
+		}
+	}
+	return county
 }
