@@ -205,7 +205,7 @@ func TestPagesOfficeReport(t *testing.T) {
 		t.Errorf("submitted without the box ticked: %q", msg)
 	}
 	b.do(chromedp.Click(chromedp.CSS("#confirm")))
-	b.fill("#comment", "本月无离岗")
+	b.do(chromedp.SetValue(chromedp.CSS("#comment"), "本月无离岗"))
 	b.submit("#report-send")
 	if flash := b.text(".flash"); !strings.Contains(flash, "已将遂平县"+month) {
 		t.Errorf("flash after submitting: %q", flash)
@@ -260,6 +260,7 @@ func TestPagesOfficeLedger(t *testing.T) {
 	b.submit("#roster-new")
 	b.do(chromedp.Click(chromedp.CSS(`input[name=change][value=join]`)))
 	b.fill("#member_id", "o06")
+	b.do(chromedp.RemoveAttribute(chromedp.CSS("#reason"), "required")) // the server checks it too
 	b.submit("#roster-save")
 	if e := b.text("#reason-error"); e == "" {
 		t.Errorf("no reason: no message beside the field")
@@ -267,7 +268,7 @@ func TestPagesOfficeLedger(t *testing.T) {
 	if v := evalStrings(b, `[document.querySelector("#member_id").value]`); v[0] != "o06" {
 		t.Errorf("what was typed is lost: %v", v)
 	}
-	b.fill("#reason", "新增派驻")
+	b.do(chromedp.SetValue(chromedp.CSS("#reason"), "新增派驻"))
 	b.submit("#roster-save")
 	if flash := b.text(".flash"); !strings.Contains(flash, "已登记人员变动") {
 		t.Fatalf("after recording: %q %s", flash, b.text("main"))
@@ -278,7 +279,7 @@ func TestPagesOfficeLedger(t *testing.T) {
 	b.shot("ledger")
 
 	b.open("/ledger?team=" + officeTeam + "&member=o01")
-	if h := b.text("table.history"); !strings.Contains(h, "嵖岈山村驻村工作队") {
+	if h := b.text("table.member-history"); !strings.Contains(h, "嵖岈山村驻村工作队") {
 		t.Errorf("member history: %q", h)
 	}
 	// Another county's office may not read it.
