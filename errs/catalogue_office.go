@@ -25,7 +25,7 @@ func init() {
 		MsgRulesSavedFlash:   "已保存%s的规则，第 %d 版起用于新提交的事项",
 		MsgRuleInteger:       "应为整数",
 		MsgRuleList:          "应为用逗号隔开的整数，如 5,2,1",
-		MsgRuleNamed:         "%s：%s",
+		MsgRuleNamed:         "%s有误：%s",
 		MsgRulesUnchanged:    "与现行规则相同，没有保存新版本",
 		MsgRulesFormProblems: "有 %d 处需要修改，见各项下方的说明",
 		MsgPreviewKind:       "应为事假或病假",
