@@ -138,5 +138,14 @@ func (c Config) Keys() (*seal.Keys, error) {
 	if c.KeysFile != "" {
 		return seal.Load(c.KeysFile)
 	}
-	return seal.LoadOrCreate(filepath.Join(c.DataDir, seal.KeysFile))
+	return seal.LoadOrCreate(c.KeysPath())
+}
+
+// KeysPath is where this process's keys file is: KeysFile, or keys.json in
+// the data folder.
+func (c Config) KeysPath() string {
+	if c.KeysFile != "" {
+		return c.KeysFile
+	}
+	return filepath.Join(c.DataDir, seal.KeysFile)
 }

@@ -85,7 +85,13 @@ type system struct {
 
 func serveSystem(t *testing.T, bin, dbURL, name string) *system {
 	t.Helper()
-	dir := t.TempDir()
+	return serveSystemIn(t, bin, dbURL, name, t.TempDir())
+}
+
+// serveSystemIn is serveSystem with dir as its data folder (where its keys
+// are).
+func serveSystemIn(t *testing.T, bin, dbURL, name, dir string) *system {
+	t.Helper()
 	s := &system{temporal: freeAddr(t), log: filepath.Join(dir, name+".log")}
 	s.proc = startServe(t, bin, smallPool(dbURL), dir, freeAddr(t), s.temporal, s.log, "postgres")
 	s.proc.waitReady(t, 2*time.Minute)
@@ -162,7 +168,8 @@ func TestOperatorCommands(t *testing.T) {
 func testBackupRestore(t *testing.T, bin string) {
 	src := pgtest.URL(t, "bksrc")
 	dropAll(t, src)
-	sys := serveSystem(t, bin, src, "source")
+	srcDir := t.TempDir()
+	sys := serveSystemIn(t, bin, src, "source", srcDir)
 	base := sys.proc.url
 
 	members := []string{"m01", "m02", "m03", "m04", "m05", "m06", "m08", "m09", "m10"}
@@ -191,9 +198,16 @@ func testBackupRestore(t *testing.T, bin string) {
 
 	dirA, dirB := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	env := []string{"DATABASE_URL=" + smallPool(src)}
+	if out, code := zhucunCmd(t, append(env, "ZHUCUN_DATA_DIR="+t.TempDir()), "backup", dirA); code == 0 || !strings.Contains(out, "ZHUCUN_DATA_DIR") {
+		t.Errorf("a backup without the system's keys: exit %d: %s", code, out)
+	}
+	env = append(env, "ZHUCUN_DATA_DIR="+srcDir)
 	out, code := zhucunCmd(t, env, "backup", dirA)
 	if code != 0 {
 		t.Fatalf("zhucun backup: exit %d: %s", code, out)
+	}
+	if fi, err := os.Stat(filepath.Join(dirA, "keys.json")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the backup's keys: %v %v, want a file readable by its owner only", fi, err)
 	}
 	figure(t, "backup A: "+strings.TrimSpace(out))
 	manifest, err := backup.ReadManifest(dirA)
@@ -232,7 +246,8 @@ func testBackupRestore(t *testing.T, bin string) {
 	// A, into fresh databases.
 	dst := pgtest.URL(t, "bkdst") // exists: the first restore must refuse it
 	dropAll(t, dst)
-	denv := []string{"DATABASE_URL=" + smallPool(dst)}
+	dstDir := t.TempDir()
+	denv := []string{"DATABASE_URL=" + smallPool(dst), "ZHUCUN_DATA_DIR=" + dstDir}
 	if out, code := zhucunCmd(t, denv, "restore", dirA); code == 0 || !strings.Contains(out, "--replace") {
 		t.Errorf("restore over an existing database: exit %d: %s", code, out)
 	}
@@ -243,7 +258,7 @@ func testBackupRestore(t *testing.T, bin string) {
 	}
 	restoreTook := time.Since(started)
 	figure(t, "restore A: "+strings.TrimSpace(out))
-	a := serveSystem(t, bin, dst, "restored-a")
+	a := serveSystemIn(t, bin, dst, "restored-a", dstDir)
 	want := map[string]string{"m01": "approved", "m02": "approved", "m03": "pending", "m04": "pending", "m05": "pending", "m06": "pending"}
 	for m, w := range want {
 		if st, got := status(a.proc.url, m); st != 200 || got != w {
@@ -280,7 +295,7 @@ func testBackupRestore(t *testing.T, bin string) {
 	if err := os.MkdirAll(dirC, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"zhucun.dump", backup.ManifestFile} {
+	for _, f := range []string{"zhucun.dump", backup.ManifestFile, "keys.json"} {
 		copyFile(t, filepath.Join(dirA, f), filepath.Join(dirC, f))
 	}
 	for _, f := range []string{"temporal.dump", "temporal_visibility.dump"} {
@@ -289,12 +304,13 @@ func testBackupRestore(t *testing.T, bin string) {
 	rewriteManifest(t, dirC, dirB)
 	dst2 := pgtest.URL(t, "bkdst2")
 	dropAll(t, dst2)
-	out, code = zhucunCmd(t, []string{"DATABASE_URL=" + smallPool(dst2)}, "restore", dirC, "--replace")
+	dst2Dir := t.TempDir()
+	out, code = zhucunCmd(t, []string{"DATABASE_URL=" + smallPool(dst2), "ZHUCUN_DATA_DIR=" + dst2Dir}, "restore", dirC, "--replace")
 	if code != 0 {
 		t.Fatalf("zhucun restore (product A, Temporal B): exit %d: %s", code, out)
 	}
 	figure(t, "restore A+B: "+strings.TrimSpace(out))
-	c := serveSystem(t, bin, dst2, "restored-ab")
+	c := serveSystemIn(t, bin, dst2, "restored-ab", dst2Dir)
 	want = map[string]string{"m01": "approved", "m02": "approved", "m03": "approved", "m04": "pending", "m08": "pending", "m09": "pending"}
 	for m, w := range want {
 		if st, got := status(c.proc.url, m); st != 200 || got != w {

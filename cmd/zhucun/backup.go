@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"zhucun/app"
 	"zhucun/backup"
 	"zhucun/engine"
+	"zhucun/internal/seal"
 	"zhucun/store"
 )
 
@@ -54,9 +57,18 @@ func backupCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The keys go first: without them the copy's workflow contents
+	// cannot be read, so a backup that cannot hold them is no backup.
+	keys, err := seal.Load(cfg.KeysPath())
+	if err != nil {
+		return fmt.Errorf("%w: zhucun backup copies the keys of the system it backs up; run it with serve's --data-dir (ZHUCUN_DATA_DIR) or --keys-file (ZHUCUN_KEYS_FILE)", err)
+	}
 	m, err := backup.Backup(ctx, cfg.DatabaseURL, dir, version)
 	if err != nil {
 		return err
+	}
+	if err := keys.Save(filepath.Join(dir, seal.KeysFile)); err != nil {
+		return fmt.Errorf("backup keys: %w", err)
 	}
 	fmt.Fprintf(stdout, "zhucun backup: %s and its Temporal databases in %s (%d files, %d bytes), as of %s, took %s\n",
 		m.Database, dir, len(m.Files), m.Bytes(), m.TakenAt.Format(time.RFC3339), m.Took)
@@ -79,6 +91,15 @@ func restoreCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	started := time.Now()
 	m, err := backup.Restore(ctx, cfg.DatabaseURL, dir, replace)
 	if err != nil {
+		return err
+	}
+	// The copy's data keys join this system's, so what they sealed stays
+	// readable here. A copy made before keys existed has none to add.
+	if copied, err := seal.Load(filepath.Join(dir, seal.KeysFile)); err == nil {
+		if err := seal.Merge(cfg.KeysPath(), copied); err != nil {
+			return fmt.Errorf("restore keys: %w", err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	pool, err := store.Open(ctx, cfg.DatabaseURL) // and any migration newer than the copy

@@ -126,3 +126,32 @@ func LoadOrCreate(path string) (*Keys, error) {
 	}
 	return Load(path) // the one that won, if another process was first
 }
+
+// Merge adds k's data keys to the keys file at path, or writes k there when
+// there is none: after a restore, payloads sealed under the copied system's
+// keys stay readable. The file's own signing key and current data key stay
+// as they are.
+func Merge(path string, k *Keys) error {
+	have, err := Load(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return k.Save(path)
+	}
+	if err != nil {
+		return err
+	}
+	added := false
+	for id, key := range k.Data {
+		if _, ok := have.Data[id]; !ok {
+			have.Data[id], added = key, true
+		}
+	}
+	if !added {
+		return nil
+	}
+	tmp := path + ".merged"
+	_ = os.Remove(tmp)
+	if err := have.Save(tmp); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
