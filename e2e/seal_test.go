@@ -118,7 +118,7 @@ func TestSealForgedDecideRefused(t *testing.T) {
 func TestSealHistoryEncrypted(t *testing.T) {
 	reason := "机密理由-" + time.Now().Format("150405.000")
 	id, _ := sealLeave(t, reason, 62)
-	hist := rawHistory(t, workflows.LeaveWorkflowID(id))
+	hist := rawHistory(t, workflows.LeaveWorkflowID(id), "")
 	b, _ := proto.Marshal(hist)
 	if bytes.Contains(b, []byte(reason)) {
 		t.Fatal("the reason is in Temporal's history in plain text")
@@ -173,9 +173,10 @@ func TestSealHistoryEncrypted(t *testing.T) {
 	}
 }
 
-func rawHistory(t *testing.T, wid string) *historypb.History {
+// rawHistory is a run's history as Temporal holds it (payloads sealed).
+func rawHistory(t *testing.T, wid, run string) *historypb.History {
 	t.Helper()
-	it := H.Temporal.GetWorkflowHistory(context.Background(), wid, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	it := H.Temporal.GetWorkflowHistory(context.Background(), wid, run, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	h := &historypb.History{}
 	for it.HasNext() {
 		e, err := it.Next()

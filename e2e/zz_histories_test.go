@@ -129,15 +129,7 @@ func updateNames(h *historypb.History) []string {
 
 func fetchHistory(t *testing.T, id, run string) *historypb.History {
 	t.Helper()
-	it := H.Temporal.GetWorkflowHistory(context.Background(), id, run, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	h := &historypb.History{}
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Events = append(h.Events, e)
-	}
+	h := rawHistory(t, id, run)
 	// Payloads are encrypted in Temporal (seal): opened here, so the
 	// replay needs no key and histories saved to testdata stay readable.
 	err := proxy.VisitPayloads(context.Background(), h, proxy.VisitPayloadsOptions{

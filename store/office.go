@@ -36,24 +36,13 @@ func (s *Store) TeamsOf(ctx context.Context, countyID string) ([]Team, error) {
 // MembershipHistory is every membership of a team (teamID) or of a member
 // (memberID), the oldest first; the other id is "".
 func (s *Store) MembershipHistory(ctx context.Context, teamID, memberID string) ([]LedgerRow, error) {
-	rows, err := s.Pool.Query(ctx, `
-		SELECT co.id, co.name, tw.id, tw.name, v.id, v.name, t.id, t.name,
-		       m.id, m.name, u.id, u.name, ms.is_leader, ms.from_date, ms.to_date
-		FROM memberships ms
-		JOIN teams t ON t.id = ms.team_id JOIN villages v ON v.id = t.village_id
-		JOIN townships tw ON tw.id = v.township_id JOIN counties co ON co.id = tw.county_id
-		JOIN members m ON m.id = ms.member_id JOIN units u ON u.id = m.unit_id
+	rows, err := s.Pool.Query(ctx, ledgerSelect+`
 		WHERE ($1 <> '' AND ms.team_id = $1) OR ($2 <> '' AND ms.member_id = $2)
 		ORDER BY ms.from_date, ms.is_leader DESC, m.id, ms.id`, teamID, memberID)
 	if err != nil {
 		return nil, fmt.Errorf("membership history: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (LedgerRow, error) {
-		var l LedgerRow
-		err := r.Scan(&l.CountyID, &l.CountyName, &l.TownshipID, &l.TownshipName, &l.VillageID, &l.VillageName,
-			&l.TeamID, &l.TeamName, &l.MemberID, &l.MemberName, &l.UnitID, &l.UnitName, &l.IsLeader, &l.From, &l.To)
-		return l, err
-	})
+	out, err := pgx.CollectRows(rows, scanLedgerRow)
 	if err != nil {
 		return nil, fmt.Errorf("membership history: %w", err)
 	}

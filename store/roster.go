@@ -253,25 +253,14 @@ func (s *Store) Ledger(ctx context.Context, countyID string, on *time.Time) ([]L
 		d := sqlDate(*on)
 		day = &d
 	}
-	rows, err := s.Pool.Query(ctx, `
-		SELECT co.id, co.name, tw.id, tw.name, v.id, v.name, t.id, t.name,
-		       m.id, m.name, u.id, u.name, ms.is_leader, ms.from_date, ms.to_date
-		FROM memberships ms
-		JOIN teams t ON t.id = ms.team_id JOIN villages v ON v.id = t.village_id
-		JOIN townships tw ON tw.id = v.township_id JOIN counties co ON co.id = tw.county_id
-		JOIN members m ON m.id = ms.member_id JOIN units u ON u.id = m.unit_id
+	rows, err := s.Pool.Query(ctx, ledgerSelect+`
 		WHERE ($1 = '' OR co.id = $1)
 		  AND ($2::date IS NULL OR (ms.from_date <= $2::date AND (ms.to_date IS NULL OR ms.to_date >= $2::date)))
 		ORDER BY co.id, tw.id, v.id, ms.is_leader DESC, ms.from_date, m.id, ms.id`, countyID, day)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (LedgerRow, error) {
-		var l LedgerRow
-		err := r.Scan(&l.CountyID, &l.CountyName, &l.TownshipID, &l.TownshipName, &l.VillageID, &l.VillageName,
-			&l.TeamID, &l.TeamName, &l.MemberID, &l.MemberName, &l.UnitID, &l.UnitName, &l.IsLeader, &l.From, &l.To)
-		return l, err
-	})
+	out, err := pgx.CollectRows(rows, scanLedgerRow)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
@@ -558,4 +547,21 @@ func (p rosterPlan) execute(ctx context.Context, tx pgx.Tx, c RosterChange) erro
 		}
 	}
 	return nil
+}
+
+// ledgerSelect is the memberships with their places, people and units, as
+// a LedgerRow holds them; callers add WHERE and ORDER BY.
+const ledgerSelect = `
+		SELECT co.id, co.name, tw.id, tw.name, v.id, v.name, t.id, t.name,
+		       m.id, m.name, u.id, u.name, ms.is_leader, ms.from_date, ms.to_date
+		FROM memberships ms
+		JOIN teams t ON t.id = ms.team_id JOIN villages v ON v.id = t.village_id
+		JOIN townships tw ON tw.id = v.township_id JOIN counties co ON co.id = tw.county_id
+		JOIN members m ON m.id = ms.member_id JOIN units u ON u.id = m.unit_id`
+
+func scanLedgerRow(r pgx.CollectableRow) (LedgerRow, error) {
+	var l LedgerRow
+	err := r.Scan(&l.CountyID, &l.CountyName, &l.TownshipID, &l.TownshipName, &l.VillageID, &l.VillageName,
+		&l.TeamID, &l.TeamName, &l.MemberID, &l.MemberName, &l.UnitID, &l.UnitName, &l.IsLeader, &l.From, &l.To)
+	return l, err
 }
