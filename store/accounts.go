@@ -53,6 +53,9 @@ type User struct {
 	// Principal: the unit's principal (一把手), the one unit_head account
 	// that signs for the unit.
 	Principal bool `json:"principal,omitempty"`
+	// MustChangePassword: the password is a one-time one; nothing but a
+	// password change is allowed until its holder sets their own.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 // Store runs zhucun's queries over one pool.
@@ -65,12 +68,13 @@ func New(pool *pgxpool.Pool) *Store { return &Store{Pool: pool} }
 
 const userColumns = `id, username, display_name, role,
 	COALESCE(member_id, ''), COALESCE(unit_id, ''), COALESCE(office_id, ''),
-	COALESCE(team_id, ''), COALESCE(township_id, ''), COALESCE(county_id, ''), principal`
+	COALESCE(team_id, ''), COALESCE(township_id, ''), COALESCE(county_id, ''), principal, must_change_password`
 
 func scanUser(row pgx.Row, extra ...any) (User, error) {
 	var u User
 	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role,
-		&u.MemberID, &u.UnitID, &u.OfficeID, &u.TeamID, &u.TownshipID, &u.CountyID, &u.Principal}, extra...)
+		&u.MemberID, &u.UnitID, &u.OfficeID, &u.TeamID, &u.TownshipID, &u.CountyID, &u.Principal,
+		&u.MustChangePassword}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return User{}, ErrNotFound
