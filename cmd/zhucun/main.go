@@ -132,6 +132,9 @@ func serve(ctx context.Context, args []string, mode app.Mode, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
+	if !cfg.Demo && mode.API {
+		fmt.Fprintln(stdout, app.ImportHint)
+	}
 	log := newLogger(cfg.Debug)
 	defer log.Sync()
 	log.Info("starting zhucun", zap.String("version", version), zap.Any("config", cfg.Masked()))
