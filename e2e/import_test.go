@@ -180,7 +180,7 @@ func TestImportPageAndFirstLogin(t *testing.T) {
 
 	// The pages send a one-time password to the password page.
 	other := o.Members[2].ID
-	pc := pageLogin(t, other, accounts[other])
+	pc := oneTimeLogin(t, other, accounts[other])
 	resp, err := pc.Get(H.URL + "/inbox")
 	if err != nil {
 		t.Fatal(err)
@@ -200,8 +200,8 @@ func TestImportPageAndFirstLogin(t *testing.T) {
 	anon.JSON(t, "POST", "/api/v1/login", map[string]string{"username": member, "password": newPW}, 401)
 }
 
-// pageLogin logs in on the login page with any password.
-func pageLogin(t *testing.T, username, password string) *http.Client {
+// oneTimeLogin logs in on the login page with any password.
+func oneTimeLogin(t *testing.T, username, password string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	jarClient := &http.Client{Jar: jar}
@@ -311,7 +311,7 @@ func TestImportPageBrowser(t *testing.T) {
 	if err := os.WriteFile(file, xlsxOf(t, o), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b.do(chromedp.SetUploadFiles("#file", []string{file}, chromedp.ByQuery))
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}))
 	b.submit("form button[type=submit].primary")
 	if !strings.Contains(b.text("main"), "检查结果") {
 		t.Fatalf("after the upload: %s", b.text("main"))

@@ -133,7 +133,7 @@ func serve(ctx context.Context, args []string, mode app.Mode, stdout io.Writer) 
 		return err
 	}
 	if !cfg.Demo && mode.API {
-		fmt.Fprintln(stdout, app.ImportHint)
+		fmt.Fprintf(stdout, "%s\n", app.ImportHint)
 	}
 	log := newLogger(cfg.Debug)
 	defer log.Sync()
