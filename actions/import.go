@@ -164,7 +164,7 @@ func (a *Actions) CheckImportUpload(ctx context.Context, u User, filename string
 		return rep, err
 	}
 	if !rep.OK() {
-		b = nil // nothing to confirm; the report is kept to be shown
+		b = []byte{} // nothing to confirm; the report is kept to be shown
 	}
 	return rep, a.store.SaveImportUpload(ctx, store.ImportUpload{ID: uuid.MustParse(rep.ID), UserID: u.ID,
 		Filename: filename, Content: b, Report: js})
