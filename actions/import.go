@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/google/uuid"
 	"go.uber.org/zap"
@@ -38,6 +39,8 @@ type ImportReport struct {
 	Opened   []OpenedChange        `json:"opened,omitempty"`
 	Taken    []string              `json:"taken_usernames,omitempty"`
 	Counties []string              `json:"counties,omitempty"`
+	// Took: how long reading and each writing step took.
+	Took []store.StepTime `json:"-"`
 }
 
 // OpenedChange is a roster change the import opened, or why it could not.
@@ -72,7 +75,9 @@ func (a *Actions) ImportOrg(ctx context.Context, u User, filename string, r io.R
 	if err != nil {
 		return rep, err
 	}
+	started := time.Now()
 	res, err := orgimport.Read(r, known, progress)
+	rep.Took = append(rep.Took, store.StepTime{Step: "read and check", Took: time.Since(started)})
 	var fe *orgimport.FileError
 	if errors.As(err, &fe) {
 		return rep, errs.Field("file", errs.MsgImportFile, fe.Reason)
@@ -96,6 +101,7 @@ func (a *Actions) ImportOrg(ctx context.Context, u User, filename string, r io.R
 		return rep, err
 	}
 	rep.Counts, rep.Changes, rep.Taken = out.Counts, out.Changes, out.TakenUsernames
+	rep.Took = append(rep.Took, out.Took...)
 	if !dryRun {
 		rep.Opened = a.openChanges(ctx, filename, out.Changes)
 	}

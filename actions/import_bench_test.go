@@ -52,6 +52,9 @@ func BenchmarkImportCountry(b *testing.B) {
 			b.Fatal(rep.Problems[0])
 		}
 		b.StopTimer()
+		for _, st := range rep.Took {
+			b.Logf("  %s: %s", st.Step, st.Took.Round(time.Millisecond))
+		}
 		b.Logf("import took %s, peak RSS %d MB", time.Since(t0).Round(time.Millisecond), vmHWM()>>20)
 		b.ReportMetric(float64(vmHWM())/(1<<20), "peak-RSS-MB")
 		b.ReportMetric(float64(members), "members")

@@ -89,6 +89,14 @@ type ImportResult struct {
 	// TakenUsernames are accounts the import would have made under a
 	// username another account already has; they are not made.
 	TakenUsernames []string `json:"taken_usernames,omitempty"`
+	// Took is how long each step took, for the benchmark's figures.
+	Took []StepTime `json:"-"`
+}
+
+// StepTime is one step of an import and how long it took.
+type StepTime struct {
+	Step string
+	Took time.Duration
 }
 
 // ImportOptions: DryRun keeps nothing; NoRosterChanges keeps nothing
@@ -121,30 +129,40 @@ func (s *Store) ApplyImport(ctx context.Context, o *OrgImport, today time.Time, 
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
 		return ImportResult{}, err
 	}
+	var res ImportResult
+	last := time.Now()
+	lap := func(step string) {
+		res.Took = append(res.Took, StepTime{step, time.Since(last)})
+		last = time.Now()
+	}
 	if err := stageImport(ctx, tx, o); err != nil {
 		return ImportResult{}, fmt.Errorf("import: stage: %w", err)
 	}
-	var res ImportResult
+	lap("stage (COPY)")
 	for _, step := range upsertSteps {
 		c, err := runUpsert(ctx, tx, step)
 		if err != nil {
 			return ImportResult{}, fmt.Errorf("import %s: %w", step.kind, err)
 		}
 		res.Counts = append(res.Counts, c)
+		lap(step.kind)
 	}
 	if res.Changes, err = planRoster(ctx, tx, today); err != nil {
 		return ImportResult{}, fmt.Errorf("import: roster: %w", err)
 	}
+	lap("plan roster changes")
 	first, err := firstRosters(ctx, tx)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import: first rosters: %w", err)
 	}
 	res.Counts = append(res.Counts, first)
+	lap("first rosters")
 	acc, taken, err := importAccounts(ctx, tx)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import: accounts: %w", err)
 	}
 	res.Counts, res.TakenUsernames = append(res.Counts, acc), taken
+	lap("accounts")
 	if opt.DryRun {
 		return res, nil
 	}
@@ -155,7 +173,9 @@ func (s *Store) ApplyImport(ctx context.Context, o *OrgImport, today time.Time, 
 			}
 		}
 	}
-	return res, tx.Commit(ctx)
+	err = tx.Commit(ctx)
+	lap("commit")
+	return res, err
 }
 
 // stageImport copies the workbook into temporary tables dropped at the

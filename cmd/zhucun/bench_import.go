@@ -79,6 +79,9 @@ func benchImportCmd(ctx context.Context, args []string, stdout io.Writer) error 
 		meter.Step(run + " done")
 		fmt.Fprintf(stdout, "%s: %s, peak RSS %d MB, peak Go heap %d MB (goal: 60 s, 1024 MB)\n",
 			run, took.Round(time.Millisecond), peakRSS()>>20, peakHeap>>20)
+		for _, st := range rep.Took {
+			fmt.Fprintf(stdout, "  %s: %s\n", st.Step, st.Took.Round(time.Millisecond))
+		}
 		for _, c := range rep.Counts {
 			fmt.Fprintf(stdout, "  %s: %d new, %d changed, %d unchanged\n", c.Kind, c.Created, c.Updated, c.Unchanged)
 		}
