@@ -212,7 +212,7 @@ func TestImportWithProblemsWritesNothing(t *testing.T) {
 
 func TestIssuedAccountsChangePasswordFirst(t *testing.T) {
 	ctx := context.Background()
-	a, _ := newImport(t)
+	a, pool := newImport(t)
 	o := twoCounties()
 	importFile(t, a, workbook(t, o), false)
 
@@ -233,6 +233,24 @@ func TestIssuedAccountsChangePasswordFirst(t *testing.T) {
 			acc = x
 			break
 		}
+	}
+	// One-time passwords: 80 bits, stored as a salted SHA-256 (see
+	// store.hashOneTime); a wrong one is refused like any.
+	if len(acc.Password) != store.OneTimeLen || store.OneTimeLen < 14 {
+		t.Errorf("one-time password %q: want %d characters (80 bits)", acc.Password, store.OneTimeLen)
+	}
+	hashKind := func() string {
+		var h string
+		if err := pool.QueryRow(ctx, `SELECT split_part(password_hash, '$', 1) FROM users WHERE username = $1`, acc.Username).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	if k := hashKind(); k != "otp-sha256" {
+		t.Errorf("one-time password stored as %q", k)
+	}
+	if _, err := a.Login(ctx, actions.LoginRequest{Username: acc.Username, Password: acc.Password[1:] + "x"}); err == nil {
+		t.Error("a wrong one-time password logged in")
 	}
 	s, err := a.Login(ctx, actions.LoginRequest{Username: acc.Username, Password: acc.Password})
 	if err != nil {
@@ -256,6 +274,9 @@ func TestIssuedAccountsChangePasswordFirst(t *testing.T) {
 	s, err = a.Login(ctx, actions.LoginRequest{Username: acc.Username, Password: req.New})
 	if err != nil || s.MustChangePassword {
 		t.Fatalf("login with the new password: %v, must change %v", err, s.MustChangePassword)
+	}
+	if k := hashKind(); k != "" { // bcrypt's "$2a" splits to an empty first part
+		t.Errorf("a chosen password stored as %q, want bcrypt", k)
 	}
 
 	// A reset gives a new one-time password; disabling ends the account.

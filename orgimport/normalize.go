@@ -43,9 +43,24 @@ func narrow(r rune) rune {
 	return r
 }
 
-// idPattern: ids are letters, digits, '-', '_' and '.', as they appear in
-// URLs and usernames.
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+// validID: ids are letters, digits, '-', '_' and '.', at most 64, the
+// first a letter or digit, as they appear in URLs and usernames. (A loop,
+// not a regexp: a country's roster checks two million ids.)
+func validID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case i > 0 && (c == '.' || c == '_' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // cleanID is an id cell: cleaned, and with inner spaces dropped (a space
 // typed in an id is never meant).
@@ -75,6 +90,12 @@ func parseDate(s string) (time.Time, bool) {
 	} else if len(s) > 10 && strings.HasSuffix(s, "00:00:00") {
 		s = strings.TrimSuffix(s, "00:00:00")
 	}
+	if isDigits(s) && len(s) == 5 { // an Excel date serial, the usual case
+		if f, _ := strconv.Atoi(s); f >= 32874 && f < 73051 {
+			return excelEpoch.AddDate(0, 0, f), true
+		}
+		return time.Time{}, false
+	}
 	for _, re := range dateForms {
 		if m := re.FindStringSubmatch(s); m != nil {
 			y, _ := strconv.Atoi(m[1])
@@ -93,7 +114,27 @@ func parseDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-var phonePattern = regexp.MustCompile(`^[0-9+][0-9-]{4,19}$`)
+// validPhone: a digit or '+', then 4 to 19 digits or '-'.
+func validPhone(s string) bool {
+	if len(s) < 5 || len(s) > 20 || !(s[0] == '+' || s[0] >= '0' && s[0] <= '9') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !(s[i] == '-' || s[i] >= '0' && s[i] <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // cleanPhone drops spaces and dashes people type inside numbers.
 func cleanPhone(s string) string {

@@ -1,6 +1,7 @@
 package orgimport
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -45,12 +46,19 @@ type Result struct {
 // already (a later file may refer to villages and units imported before).
 // A workbook with problems has no Import: nothing of it is to be written.
 func Read(r io.Reader, known store.KnownOrg, progress Progress) (Result, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxXMLInMemory})
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return Result{}, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxXMLInMemory})
 	if err != nil {
 		return Result{}, openError(err)
 	}
 	defer f.Close()
 	rd := &reader{f: f, known: known, progress: progress, o: &store.OrgImport{}}
+	if fb, err := openFast(b); err == nil {
+		rd.fast = fb
+	}
 	rd.init()
 	for _, s := range []struct {
 		name string
@@ -108,6 +116,7 @@ func (l line) raw(header string) string {
 
 type reader struct {
 	f        *excelize.File
+	fast     *fastBook // nil: every sheet read through excelize
 	known    store.KnownOrg
 	progress Progress
 	o        *store.OrgImport
@@ -152,7 +161,8 @@ func (rd *reader) bad(l line, header, reason string, args ...any) {
 	rd.add(Problem{Sheet: l.sheet, Row: l.row, Column: col, Header: header, Reason: fmt.Sprintf(reason, args...)})
 }
 
-// sheet streams a sheet's rows to row, after checking its header row.
+// sheet streams a sheet's rows to row, after checking its header row:
+// through the fast scanner when it can, else through excelize.
 func (rd *reader) sheet(name string, row func(line) bool) error {
 	var spec sheet
 	for _, s := range sheets {
@@ -164,37 +174,87 @@ func (rd *reader) sheet(name string, row func(line) bool) error {
 		rd.add(Problem{Sheet: name, Reason: "工作簿里没有这张表；请用 zhucun import template 生成的模板"})
 		return nil
 	}
+	st := &sheetState{rd: rd, spec: spec, row: row, l: line{sheet: name, cols: map[string]int{}}}
+	if rd.fast != nil {
+		err := rd.fast.rows(name, st.handle)
+		if !errors.Is(err, errNotFast) {
+			return st.finish(err)
+		}
+		if st.seen {
+			return &FileError{"工作表“" + name + "”的 XML 含有无法读取的内容（CDATA）"}
+		}
+	}
 	rows, err := rd.f.Rows(name)
 	if err != nil {
 		return openError(err)
 	}
 	defer rows.Close()
-	l := line{sheet: name, cols: map[string]int{}}
+	n := 0
 	for rows.Next() {
-		l.row++
+		n++
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return openError(err)
 		}
-		if l.row == 1 {
-			if !rd.header(&l, spec, cells) {
-				return nil
-			}
-			continue
-		}
-		if blank(cells) {
-			continue
-		}
-		l.cells = cells
-		row(l)
-		if rd.progress != nil && l.row%10000 == 0 {
-			rd.progress(name, l.row-1)
+		if err := st.handle(n, cells); err != nil {
+			return st.finish(err)
 		}
 	}
-	if rd.progress != nil {
-		rd.progress(name, max(l.row-1, 0))
+	return st.finish(rows.Error())
+}
+
+// errStop ends a sheet whose header row is wrong.
+var errStop = errors.New("stop")
+
+// sheetState is a sheet being read: its header, then each row in turn.
+type sheetState struct {
+	rd   *reader
+	spec sheet
+	row  func(line) bool
+	l    line
+	seen bool
+}
+
+// handle takes the sheet's row n (from 1): the header first, then rows.
+func (st *sheetState) handle(n int, cells []string) error {
+	rd, l := st.rd, &st.l
+	if !st.seen {
+		st.seen = true
+		l.row = n
+		if n != 1 {
+			cells = nil // no header row: each column is reported missing
+		}
+		if !rd.header(l, st.spec, cells) {
+			return errStop
+		}
+		if n == 1 {
+			return nil
+		}
 	}
-	return rows.Error()
+	l.row = n
+	if blank(cells) {
+		return nil
+	}
+	l.cells = cells
+	st.row(*l)
+	if rd.progress != nil && n%10000 == 0 {
+		rd.progress(l.sheet, n-1)
+	}
+	return nil
+}
+
+// finish reports the sheet's last progress, and its error if any.
+func (st *sheetState) finish(err error) error {
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	if err != nil {
+		return openError(err)
+	}
+	if st.rd.progress != nil {
+		st.rd.progress(st.l.sheet, max(st.l.row-1, 0))
+	}
+	return nil
 }
 
 // header maps each column's header to its position; a missing one is a

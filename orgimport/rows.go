@@ -12,7 +12,7 @@ func (rd *reader) id(l line, header string, seen map[string]int) (string, bool) 
 	case v == "":
 		rd.bad(l, header, "必须填写")
 		return "", false
-	case !idPattern.MatchString(v):
+	case !validID(v):
 		rd.bad(l, header, "编号“%s”只能由字母、数字、“-”“_”“.”组成，至多 64 个字符", v)
 		return "", false
 	}
@@ -58,7 +58,7 @@ var sheetOf = map[string]string{"县区": SheetCounties, "乡镇": SheetTownship
 // phone reads an optional phone number.
 func (rd *reader) phone(l line, header string) string {
 	v := cleanPhone(l.get(header))
-	if v != "" && !phonePattern.MatchString(v) {
+	if v != "" && !validPhone(v) {
 		rd.bad(l, header, "“%s”不是电话号码", v)
 	}
 	return v

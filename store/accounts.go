@@ -243,10 +243,23 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	if err != nil {
 		return User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || disabled {
+	if !passwordMatches(hash, password) || disabled {
 		return User{}, ErrBadCredentials
 	}
 	return u, nil
+}
+
+// passwordMatches checks password against either kind of stored hash: a
+// one-time password's (must_change_password then keeps its holder to the
+// password change) or a chosen password's bcrypt. A one-time check costs
+// a bcrypt comparison too, so timing does not tell which kind an account
+// holds.
+func passwordMatches(hash, password string) bool {
+	if isOneTimeHash(hash) {
+		bcrypt.CompareHashAndPassword(dummy(), []byte(password))
+		return oneTimeMatches(hash, password)
+	}
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
 }
 
 // UserByID returns the user with id, disabled or not; ErrNotFound if none.

@@ -2,43 +2,84 @@ package store
 
 // Handing out accounts: one-time passwords for the accounts an import
 // created, and an administrator's reset. The password is shown once, to
-// whoever issues it, and stored only as a bcrypt hash; its holder must set
-// their own at the first login.
+// whoever issues it, and stored only hashed (see hashOneTime); its holder
+// must set their own, bcrypt-hashed, at the first login.
 
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
 	"fmt"
-	"runtime"
-	"sync"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/crypto/bcrypt"
 )
 
-// OneTimeCost is the bcrypt cost of one-time passwords. They are random
-// (about 57 bits, OneTimeLen characters of an unambiguous alphabet), so
-// guessing them is hopeless whatever the cost, and a county's thousands
-// must hash in seconds; the password its holder then sets has BcryptCost.
-var OneTimeCost = 6
-
-// OneTimeLen is the length of a one-time password.
-const OneTimeLen = 11
+// OneTimeLen is the length of a one-time password: 14 characters of a
+// 55-letter alphabet, drawn uniformly, are 80.9 bits of randomness.
+const OneTimeLen = 14
 
 // oneTimeAlphabet leaves out characters read alike (0/O, 1/l/I).
 const oneTimeAlphabet = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
 
-// NewOneTimePassword is a random password for handing out on paper.
+// NewOneTimePassword is a random password for handing out on paper. Bytes
+// of 220 and above are drawn again, so that every letter is as likely as
+// another (220 is the largest multiple of 55 below 256).
 func NewOneTimePassword() string {
-	b := make([]byte, OneTimeLen)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on supported systems
+	out := make([]byte, 0, OneTimeLen)
+	b := make([]byte, 2*OneTimeLen)
+	for len(out) < OneTimeLen {
+		if _, err := rand.Read(b); err != nil {
+			panic(err) // crypto/rand does not fail on supported systems
+		}
+		for _, c := range b {
+			if c < 220 && len(out) < OneTimeLen {
+				out = append(out, oneTimeAlphabet[int(c)%len(oneTimeAlphabet)])
+			}
+		}
 	}
-	for i := range b {
-		b[i] = oneTimeAlphabet[int(b[i])%len(oneTimeAlphabet)]
+	return string(out)
+}
+
+// oneTimePrefix marks a password_hash that is a one-time password's.
+const oneTimePrefix = "otp-sha256$"
+
+// hashOneTime stores a one-time password as a salted SHA-256, not bcrypt.
+// Why this is safe: a slow hash protects passwords people choose, which
+// can be guessed from a dictionary; a one-time password has 80 bits of
+// randomness, so even a leaked table cannot be searched (2^80 SHA-256
+// evaluations), while bcrypt at a usable cost would take a whole
+// country's 560,000 accounts about half an hour to issue. The salt keeps
+// equal passwords' hashes apart. The password its holder sets at the
+// first login is bcrypt-hashed (hashPassword), as every chosen one.
+func hashOneTime(password string) string {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		panic(err)
 	}
-	return string(b)
+	return oneTimeHash(salt, password)
+}
+
+func oneTimeHash(salt []byte, password string) string {
+	sum := sha256.Sum256(append(append([]byte{}, salt...), password...))
+	return oneTimePrefix + hex.EncodeToString(salt) + "$" + hex.EncodeToString(sum[:])
+}
+
+// isOneTimeHash: hash was made by hashOneTime.
+func isOneTimeHash(hash string) bool { return strings.HasPrefix(hash, oneTimePrefix) }
+
+// oneTimeMatches compares password with a hashOneTime hash in constant
+// time.
+func oneTimeMatches(hash, password string) bool {
+	saltHex, _, ok := strings.Cut(strings.TrimPrefix(hash, oneTimePrefix), "$")
+	salt, err := hex.DecodeString(saltHex)
+	if !ok || err != nil {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(oneTimeHash(salt, password)), []byte(hash)) == 1
 }
 
 // IssuedAccount is a line of the accounts sheet.
@@ -86,9 +127,9 @@ func (s *Store) IssueAccounts(ctx context.Context, scope IssueScope) ([]IssuedAc
 		if err != nil {
 			return err
 		}
-		hashes, err := hashAll(out)
-		if err != nil {
-			return err
+		hashes := make([]string, len(out))
+		for i := range out {
+			hashes[i] = hashOneTime(out[i].Password)
 		}
 		_, err = tx.Exec(ctx, `UPDATE users u SET password_hash = x.hash, issue_pending = false, must_change_password = true
 			FROM unnest($1::uuid[], $2::text[]) AS x(id, hash) WHERE u.id = x.id`, ids, hashes)
@@ -100,47 +141,16 @@ func (s *Store) IssueAccounts(ctx context.Context, scope IssueScope) ([]IssuedAc
 	return out, nil
 }
 
-// hashAll hashes the one-time passwords on every core.
-func hashAll(accounts []IssuedAccount) ([]string, error) {
-	hashes := make([]string, len(accounts))
-	errs := make([]error, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for w := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(accounts); i += len(errs) {
-				h, err := bcrypt.GenerateFromPassword([]byte(accounts[i].Password), OneTimeCost)
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				hashes[i] = string(h)
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return hashes, nil
-}
-
 // ResetPassword gives username a new one-time password, to be changed at
 // the next login, and ends every token and session it had. ErrNotFound if
 // there is no such user.
 func (s *Store) ResetPassword(ctx context.Context, username string) (string, error) {
 	password := NewOneTimePassword()
-	h, err := bcrypt.GenerateFromPassword([]byte(password), OneTimeCost)
-	if err != nil {
-		return "", err
-	}
-	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	h := hashOneTime(password)
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		var id uuid.UUID
 		err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2, must_change_password = true, issue_pending = false
-			WHERE username = $1 RETURNING id`, username, string(h)).Scan(&id)
+			WHERE username = $1 RETURNING id`, username, h).Scan(&id)
 		if err == pgx.ErrNoRows {
 			return ErrNotFound
 		}

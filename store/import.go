@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // OrgImport is a checked workbook: every row of every sheet. Row is the
@@ -121,12 +122,20 @@ const importLock = seedLock
 // head and office that has none, with no usable password until one is
 // issued. See ImportOptions.
 func (s *Store) ApplyImport(ctx context.Context, o *OrgImport, today time.Time, opt ImportOptions) (ImportResult, error) {
-	tx, err := s.Pool.Begin(ctx)
+	conn, err := importConn(ctx, s.Pool)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer conn.Close(context.Background())
+	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
+	// A big import's joins and sorts run in memory, not in batches
+	// spilled to disk (the defaults are 4 MB and 64 MB).
+	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'; SET LOCAL maintenance_work_mem = '256MB';
+		SELECT pg_advisory_xact_lock(`+fmt.Sprint(importLock)+`)`); err != nil {
 		return ImportResult{}, err
 	}
 	var res ImportResult
@@ -176,6 +185,27 @@ func (s *Store) ApplyImport(ctx context.Context, o *OrgImport, today time.Time, 
 	err = tx.Commit(ctx)
 	lap("commit")
 	return res, err
+}
+
+// importConn is a connection of its own for an import, taken out of the
+// pool and closed afterwards: its temporary tables (a whole country's
+// members are about 100 MB) get temp_buffers of 256 MB instead of 8 MB,
+// which PostgreSQL allows only before a session's first temporary table
+// and keeps for the session's life, so the connection is not given back.
+func importConn(ctx context.Context, pool *pgxpool.Pool) (*pgx.Conn, error) {
+	pc, err := pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn := pc.Hijack()
+	if _, err := conn.Exec(ctx, `SET temp_buffers = '256MB'`); err != nil {
+		// A session that used temporary tables before keeps its size.
+		if !conn.IsClosed() {
+			return conn, nil
+		}
+		return nil, err
+	}
+	return conn, nil
 }
 
 // stageImport copies the workbook into temporary tables dropped at the
