@@ -31,21 +31,29 @@ func TestImportedMemberWhoLeftReadsButCannotSubmit(t *testing.T) {
 	}
 	county := "qc1"
 	// Handing out one-time passwords is tested elsewhere; here the three
-	// accounts get the demo password, already changed.
+	// accounts (the member, the county's offices, the township's
+	// committee) get the demo password, already changed.
 	h, err := bcrypt.GenerateFromPassword([]byte(demo.Password), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tag, err := H.Pool.Exec(ctx, `UPDATE users SET password_hash = $1, must_change_password = false, issue_pending = false
-		WHERE username = ANY($2)`, string(h), []string{leaver.ID, county + "-org", county + "-bureau"})
-	if err != nil || tag.RowsAffected() != 3 {
+		WHERE username = ANY($2)`, string(h), []string{leaver.ID, county + "-org", county + "-bureau", o.Townships[0].ID + "-committee"})
+	if err != nil || tag.RowsAffected() != 4 {
 		t.Fatalf("accounts of %s and %s's offices: %v, %d rows", leaver.ID, county, err, tag.RowsAffected())
+	}
+	// The rest count as handed out: an accounts sheet another test
+	// issues for the city level would list this city's too.
+	if _, err := H.Pool.Exec(ctx, `UPDATE users SET issue_pending = false WHERE issue_pending AND username LIKE 'q%'`); err != nil {
+		t.Fatal(err)
 	}
 
 	m := H.Login(t, leaver.ID)
 	past := m.JSON(t, "POST", "/api/v1/leaves", map[string]any{
-		"kind": "sick", "start_date": day(-2), "end_date": day(-1), "reason": "发烧就医"}, 201)
+		"kind": "sick", "start_date": day(-1), "end_date": day(2), "reason": "发烧就医"}, 201)
 	pastID := past["id"].(string)
+	H.Login(t, o.Townships[0].ID+"-committee").JSON(t, "POST", "/api/v1/leaves/"+pastID+"/decision",
+		map[string]any{"decision": "approve", "comment": "同意"}, 200)
 
 	bureau := H.Login(t, county+"-bureau")
 	rc := rosterPost(t, bureau, "roster-leave-"+leaver.ID, map[string]any{
@@ -65,6 +73,11 @@ func TestImportedMemberWhoLeftReadsButCannotSubmit(t *testing.T) {
 	msg, _ := refused["error"].(map[string]any)["message"].(string)
 	if !strings.Contains(msg, "离开") || !strings.Contains(msg, "不能请假") {
 		t.Errorf("a new leave after leaving the team: %q, want the Chinese reason (left the team, no leave)", msg)
+	}
+
+	ext := m.JSON(t, "POST", "/api/v1/leaves/"+pastID+"/extension", map[string]any{"end_date": day(4), "reason": "病情未愈"}, 409)
+	if msg, _ := ext["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "离开") {
+		t.Errorf("an extension after leaving the team: %q, want the Chinese reason", msg)
 	}
 
 	// Read access to their own history stays.

@@ -166,12 +166,11 @@ func (s *Store) ApplyImport(ctx context.Context, o *OrgImport, today time.Time, 
 	}
 	res.Counts = append(res.Counts, first)
 	lap("first rosters")
-	acc, taken, err := importAccounts(ctx, tx)
+	acc, taken, err := importAccounts(ctx, tx, lap)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import: accounts: %w", err)
 	}
 	res.Counts, res.TakenUsernames = append(res.Counts, acc), taken
-	lap("accounts")
 	if opt.DryRun {
 		return res, nil
 	}
