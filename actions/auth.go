@@ -30,6 +30,9 @@ type Session struct {
 	Token     string `json:"token"`
 	ExpiresAt string `json:"expires_at"`
 	User      Me     `json:"user"`
+	// MustChangePassword: the password was a one-time one; every route
+	// but POST /password (and /me, /logout) refuses until it is changed.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 // Login checks a username and password and issues a token. Unknown users
@@ -43,7 +46,8 @@ func (a *Actions) Login(ctx context.Context, req LoginRequest) (Session, error) 
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{Token: tok, ExpiresAt: exp.In(policy.China).Format(time.RFC3339), User: MeOf(u)}, nil
+	return Session{Token: tok, ExpiresAt: exp.In(policy.China).Format(time.RFC3339), User: MeOf(u),
+		MustChangePassword: u.MustChangePassword}, nil
 }
 
 // checkPassword is the user a username and password stand for, behind
@@ -92,6 +96,8 @@ type Me struct {
 	// Principal: a unit head who is the unit's principal (一把手) and so
 	// signs absence explanations.
 	Principal bool `json:"principal,omitempty"`
+	// MustChangePassword: the password is a one-time one, to change first.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 // PartyView is a workflows.Party in the API's words.
@@ -109,7 +115,7 @@ func MeOf(u User) Me {
 		RoleName: errs.AccountRoleName(u.Role), MemberID: u.MemberID, UnitID: u.UnitID, OfficeID: u.OfficeID,
 		TeamID: u.TeamID, TownshipID: u.TownshipID, CountyID: u.CountyID, SeesAll: scopeOf(u).All,
 		ActsFor:   PartyView{Role: p.Role, OfficeID: p.OfficeID, UnitID: p.UnitID, MemberID: p.MemberID},
-		Principal: u.Principal}
+		Principal: u.Principal, MustChangePassword: u.MustChangePassword}
 }
 
 // WhoAmI is GET /me.

@@ -34,21 +34,33 @@ func checkLeaveStart(r policy.LeaveRules, kind string, start, now time.Time) err
 // or joined but not yet filed) cannot ask for leave (409, saying why); a
 // leave may not start before the member joined their team.
 func (a *Actions) onTeamForLeave(ctx context.Context, memberID string, start, now time.Time) error {
-	st, err := a.store.MemberStanding(ctx, memberID, now)
+	st, err := a.onTeamNow(ctx, memberID, now)
 	if err != nil {
 		return err
 	}
-	switch {
-	case st.TeamID == "" && st.JoinOn != nil:
-		return errs.New(errs.Conflict, errs.MsgLeaveJoinNotFiled, st.JoinTeam, policy.FormatDate(*st.JoinOn))
-	case st.TeamID == "" && st.LeftOn != nil:
-		return errs.New(errs.Conflict, errs.MsgLeaveTeamLeft, policy.FormatDate(*st.LeftOn), st.LeftTeam)
-	case st.TeamID == "":
-		return errs.New(errs.Conflict, errs.MsgLeaveNoTeam)
-	case start.Before(st.From):
+	if start.Before(st.From) {
 		return errs.Field("start_date", errs.MsgLeaveBeforeJoined, policy.FormatDate(st.From))
 	}
 	return nil
+}
+
+// onTeamNow: a member who left their team (or is on none yet) keeps
+// reading their own history but submits nothing more: no leave, no
+// extension (409, saying why).
+func (a *Actions) onTeamNow(ctx context.Context, memberID string, now time.Time) (store.Standing, error) {
+	st, err := a.store.MemberStanding(ctx, memberID, now)
+	if err != nil {
+		return st, err
+	}
+	switch {
+	case st.TeamID == "" && st.JoinOn != nil:
+		return st, errs.New(errs.Conflict, errs.MsgLeaveJoinNotFiled, st.JoinTeam, policy.FormatDate(*st.JoinOn))
+	case st.TeamID == "" && st.LeftOn != nil:
+		return st, errs.New(errs.Conflict, errs.MsgLeaveTeamLeft, policy.FormatDate(*st.LeftOn), st.LeftTeam)
+	case st.TeamID == "":
+		return st, errs.New(errs.Conflict, errs.MsgLeaveNoTeam)
+	}
+	return st, nil
 }
 
 // joinWindow is how far around a leave the member's other leaves are read

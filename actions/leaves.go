@@ -289,6 +289,9 @@ func (a *Actions) ExtendLeave(ctx context.Context, u User, req ExtensionRequest)
 	if err != nil {
 		return l, err
 	}
+	if _, err := a.onTeamNow(ctx, l.MemberID, a.now()); err != nil {
+		return l, err
+	}
 	pol, err := a.store.PolicyByRef(ctx, l.PolicyVersion)
 	if err != nil {
 		return l, err

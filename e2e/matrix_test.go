@@ -133,6 +133,13 @@ func matrixTable(tg matrixTargets) []matrixRow {
 		{method: "GET", path: "/holidays/2027", allow: "OFFICES", ok: []int{200}},
 		{method: "PUT", path: "/holidays/2099", body: map[string]any{"holidays": []string{}}, allow: "CITY", ok: []int{400}},
 
+		// Accounts: a password change that its own checks refuse (so no demo
+		// password changes); a reset and a disable of an account that does
+		// not exist, which only the account managers get as far as finding.
+		{method: "POST", path: "/password", body: map[string]any{"current_password": "", "new_password": "x", "repeat_password": "y"}, allow: "ALL", ok: []int{400}},
+		{method: "POST", path: "/accounts/matrix-nobody/password-reset", allow: "cbur admin", ok: []int{404}},
+		{method: "POST", path: "/accounts/matrix-nobody/disable", allow: "cbur admin", ok: []int{404}},
+
 		{method: "POST", path: "/logout", allow: "ALL", ok: []int{204}, last: true},
 	}
 }
@@ -459,6 +466,7 @@ func routePattern(path string, tg matrixTargets) string {
 	r := strings.NewReplacer(tg.leave, "{id}", tg.absence, "{id}", tg.roster, "{id}", tg.report, "{id}",
 		"/teams/"+tg.team, "/teams/{id}", "/members/m23", "/members/{id}",
 		"/policies/shangcai", "/policies/{county}", "/reports/absences/shangcai/2099-01", "/reports/absences/{county}/{month}",
-		"/holidays/2027", "/holidays/{year}", "/holidays/2099", "/holidays/{year}")
+		"/holidays/2027", "/holidays/{year}", "/holidays/2099", "/holidays/{year}",
+		"/accounts/matrix-nobody/", "/accounts/{username}/")
 	return r.Replace(path)
 }

@@ -33,6 +33,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if e, ok := errs.As(err); ok && e.Code == errs.Unauthenticated {
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 		}
+		if err == nil && !passwordFirstAllowed[r.URL.Path] {
+			err = actions.PasswordChangeFirst(u) // a one-time password is changed before anything else
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -53,6 +53,9 @@ type User struct {
 	// Principal: the unit's principal (一把手), the one unit_head account
 	// that signs for the unit.
 	Principal bool `json:"principal,omitempty"`
+	// MustChangePassword: the password is a one-time one; nothing but a
+	// password change is allowed until its holder sets their own.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 // Store runs zhucun's queries over one pool.
@@ -65,12 +68,13 @@ func New(pool *pgxpool.Pool) *Store { return &Store{Pool: pool} }
 
 const userColumns = `id, username, display_name, role,
 	COALESCE(member_id, ''), COALESCE(unit_id, ''), COALESCE(office_id, ''),
-	COALESCE(team_id, ''), COALESCE(township_id, ''), COALESCE(county_id, ''), principal`
+	COALESCE(team_id, ''), COALESCE(township_id, ''), COALESCE(county_id, ''), principal, must_change_password`
 
 func scanUser(row pgx.Row, extra ...any) (User, error) {
 	var u User
 	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role,
-		&u.MemberID, &u.UnitID, &u.OfficeID, &u.TeamID, &u.TownshipID, &u.CountyID, &u.Principal}, extra...)
+		&u.MemberID, &u.UnitID, &u.OfficeID, &u.TeamID, &u.TownshipID, &u.CountyID, &u.Principal,
+		&u.MustChangePassword}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return User{}, ErrNotFound
@@ -239,10 +243,23 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	if err != nil {
 		return User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || disabled {
+	if !passwordMatches(hash, password) || disabled {
 		return User{}, ErrBadCredentials
 	}
 	return u, nil
+}
+
+// passwordMatches checks password against either kind of stored hash: a
+// one-time password's (must_change_password then keeps its holder to the
+// password change) or a chosen password's bcrypt. A one-time check costs
+// a bcrypt comparison too, so timing does not tell which kind an account
+// holds.
+func passwordMatches(hash, password string) bool {
+	if isOneTimeHash(hash) {
+		bcrypt.CompareHashAndPassword(dummy(), []byte(password))
+		return oneTimeMatches(hash, password)
+	}
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
 }
 
 // UserByID returns the user with id, disabled or not; ErrNotFound if none.

@@ -109,6 +109,10 @@ func (p *Pages) requireUser(next http.Handler) http.Handler {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 			return
 		}
+		if u, _ := userOf(r); u.MustChangePassword && r.URL.Path != "/password" && r.URL.Path != "/logout" {
+			_ = redirect(w, r, "/password", errs.Text(errs.MsgMustChangeOnPage)) // a one-time password goes first
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

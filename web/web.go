@@ -67,6 +67,7 @@ func (p *Pages) Routes(r chi.Router) {
 			p.memberRoutes(r)
 			p.approverRoutes(r)
 			p.officeRoutes(r)
+			p.adminRoutes(r)
 		})
 	})
 }

@@ -43,6 +43,11 @@ Usage:
   zhucun bench --temporal-address H:P --api URL1,URL2 --database-url U   the same against a split deployment
   zhucun backup DIR               copy the database and the embedded Temporal's two (pg_dump), while it runs
   zhucun restore DIR [--replace] put a backup into DATABASE_URL's databases and catch the read model up
+  zhucun import template > 台账.xlsx   the organisation's workbook template (县区, 乡镇, 村, 派出单位, 工作队及队员)
+  zhucun import org FILE.xlsx [--dry-run]   load or update the organisation from the workbook
+  zhucun accounts issue --county ID > accounts.xlsx   one-time passwords of new accounts (also --city, --all)
+  zhucun accounts reset --username U | disable --username U
+  zhucun bench import [--members 560000]   import a generated national roster, measured
   zhucun version
 
 Settings come from flags or the environment: DATABASE_URL, TEMPORAL_ADDRESS,
@@ -85,7 +90,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	case "user":
 		return userCmd(ctx, rest, stdin, stdout)
 	case "bench":
+		if len(rest) > 0 && rest[0] == "import" {
+			return benchImportCmd(ctx, rest[1:], stdout)
+		}
 		return benchCmd(ctx, rest, stdout)
+	case "import":
+		return importCmd(ctx, rest, stdout)
+	case "accounts":
+		return accountsCmd(ctx, rest, stdout)
 	case "backup":
 		return backupCmd(ctx, rest, stdout)
 	case "restore":
@@ -122,6 +134,9 @@ func serve(ctx context.Context, args []string, mode app.Mode, stdout io.Writer) 
 	cfg, _, err := parseConfig("serve", args)
 	if err != nil {
 		return err
+	}
+	if !cfg.Demo && mode.API {
+		fmt.Fprintf(stdout, "%s\n", app.ImportHint)
 	}
 	log := newLogger(cfg.Debug)
 	defer log.Sync()
