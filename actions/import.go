@@ -129,7 +129,7 @@ func (a *Actions) openChanges(ctx context.Context, filename string, cs []store.P
 			}
 			bureau, bureaus[c.CountyID] = b, b
 		}
-		created, err := a.RecordRosterChange(ctx, bureau, RosterRequest{TeamID: c.TeamID, Change: c.Change,
+		created, err := a.RecordRosterChange(withoutCreationLimit(ctx), bureau, RosterRequest{TeamID: c.TeamID, Change: c.Change,
 			MemberID: c.MemberID, EffectiveOn: c.EffectiveOn, Reason: errs.Text(errs.MsgImportReason, filename)})
 		if err != nil {
 			e, _ := Explain(err)
