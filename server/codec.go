@@ -39,6 +39,9 @@ func (s *Server) codecRoutes(r chi.Router) {
 		if !slices.Contains(codecRoles, u.Role) {
 			return errs.New(errs.Forbidden, errs.MsgForbidden)
 		}
+		if err := actions.PasswordChangeFirst(u); err != nil {
+			return err
+		}
 		h.ServeHTTP(w, r)
 		return nil
 	}))
