@@ -66,6 +66,7 @@ func (p *Pages) Routes(r chi.Router) {
 			r.Post("/password", p.handle(p.changePassword))
 			p.memberRoutes(r)
 			p.approverRoutes(r)
+			p.boardRoutes(r)
 		})
 	})
 }

@@ -1,0 +1,29 @@
+package errs
+
+// The 督查 board (issue 13): its own messages.
+
+const (
+	MsgBoardOffices     Msg = "board.offices"
+	MsgBoardCounty      Msg = "board.county"
+	MsgBoardTownship    Msg = "board.township"
+	MsgBoardSort        Msg = "board.sort"
+	MsgBoardRemindKind  Msg = "board.remind_kind"
+	MsgBoardRemindLate  Msg = "board.remind_late"
+	MsgBoardReminded    Msg = "board.reminded"
+	MsgBoardTooManyRows Msg = "board.too_many_rows"
+)
+
+func init() {
+	for k, v := range map[Msg]string{
+		MsgBoardOffices:     "督查看板只对县、市两级组织部和乡村振兴局开放",
+		MsgBoardCounty:      "只能查看本县的督查看板",
+		MsgBoardTownship:    "该乡镇不在所选的县",
+		MsgBoardSort:        "排序只能是 %s 之一",
+		MsgBoardRemindKind:  "此类事项暂不能在看板上催办",
+		MsgBoardRemindLate:  "只有已逾期的事项可以催办",
+		MsgBoardReminded:    "已催办，记录在办理经过中",
+		MsgBoardTooManyRows: "符合条件的事项超过 %d 项，请缩小范围后再下载",
+	} {
+		catalogue[k] = v
+	}
+}
