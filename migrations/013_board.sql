@@ -25,11 +25,11 @@ CREATE INDEX board_months_month ON board_months (month, county_id);
 
 -- An absence counts in the month it was found, unless voided; a late
 -- explanation counts in the same month.
-CREATE FUNCTION board_absence_add(county text, found timestamptz, late boolean, status text, sign integer)
+CREATE FUNCTION board_absence_add(county text, found timestamptz, was_late boolean, absence_status text, sign integer)
 RETURNS void LANGUAGE sql AS $$
     INSERT INTO board_months AS b (county_id, month, absences, late)
-    SELECT county, to_char(found AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM'), sign, CASE WHEN late THEN sign ELSE 0 END
-    WHERE status <> 'voided'
+    SELECT county, to_char(found AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM'), sign, CASE WHEN was_late THEN sign ELSE 0 END
+    WHERE absence_status <> 'voided'
     ON CONFLICT (county_id, month) DO UPDATE SET absences = b.absences + EXCLUDED.absences, late = b.late + EXCLUDED.late
 $$;
 
@@ -53,13 +53,13 @@ CREATE TRIGGER board_absences AFTER INSERT OR UPDATE OR DELETE ON absences
 -- A leave's days count, per calendar month they fall in, once approved
 -- (or returned from). The process row, written before the side table in
 -- the same record, names the county.
-CREATE FUNCTION board_leave_add(pid uuid, first date, last date, status text, sign integer)
+CREATE FUNCTION board_leave_add(leave_id uuid, first_day date, last_day date, leave_status text, sign integer)
 RETURNS void LANGUAGE sql AS $$
     INSERT INTO board_months AS b (county_id, month, leave_days)
     SELECT p.county_id, to_char(m, 'YYYY-MM'),
-           sign * ((least(last, (m + interval '1 month')::date - 1) - greatest(first, m::date)) + 1)
-    FROM processes p, generate_series(date_trunc('month', first), last, interval '1 month') m
-    WHERE p.id = pid AND status IN ('approved', 'returned') AND last >= first
+           sign * ((least(last_day, (m + interval '1 month')::date - 1) - greatest(first_day, m::date)) + 1)
+    FROM processes p, generate_series(date_trunc('month', first_day), last_day, interval '1 month') m
+    WHERE p.id = leave_id AND leave_status IN ('approved', 'returned') AND last_day >= first_day
     ORDER BY 2
     ON CONFLICT (county_id, month) DO UPDATE SET leave_days = b.leave_days + EXCLUDED.leave_days
 $$;
