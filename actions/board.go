@@ -101,7 +101,8 @@ func (a *Actions) Board(ctx context.Context, u User, q Query) (Board, error) {
 	if err != nil {
 		return b, err
 	}
-	b.Total, b.Kinds, b.Steps, b.Units = counts.Total, counts.Kinds, counts.Steps, counts.Units
+	b.Total, b.Kinds, b.Steps, b.Units = counts.Total, nonNil(counts.Kinds), nonNil(counts.Steps), nonNil(counts.Units)
+	b.Places = []store.BoardLine{}
 	if err := a.boardNames(ctx, &b, bq, counts.Places); err != nil {
 		return b, err
 	}
@@ -158,6 +159,14 @@ func (a *Actions) boardNames(ctx context.Context, b *Board, bq store.BoardQuery,
 		b.TownshipName, err = a.store.PlaceName(ctx, "township", b.TownshipID)
 	}
 	return err
+}
+
+// nonNil keeps an empty breakdown an empty list in JSON.
+func nonNil(ls []store.BoardLine) []store.BoardLine {
+	if ls == nil {
+		return []store.BoardLine{}
+	}
+	return ls
 }
 
 func kindName(kind string) string {
