@@ -315,11 +315,11 @@ func (p *Pages) boardRemind(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
 	_, err := p.act.RemindFromBoard(r.Context(), mustUser(r), actions.CommentRequest{Ref: actions.Ref{ID: id},
 		Comment: r.PostForm.Get("comment")})
-	if e, ok := errs.As(err); ok && (e.Code == errs.Conflict || e.Code == errs.Invalid ||
-		(e.Code == errs.Forbidden && e.Key != errs.MsgProcessOutOfView)) {
-		return p.renderBoardItem(w, r, e.Message)
-	}
 	if err != nil {
+		e, _ := actions.Explain(err)
+		if e.Code == errs.Conflict || e.Code == errs.Invalid || (e.Code == errs.Forbidden && e.Key != errs.MsgProcessOutOfView) {
+			return p.renderBoardItem(w, r, e.Message)
+		}
 		return err
 	}
 	return redirect(w, r, "/board/items/"+id, errs.Text(errs.MsgBoardReminded))
