@@ -140,8 +140,11 @@ func (a *Actions) boardNames(ctx context.Context, b *Board, bq store.BoardQuery,
 		b.Places = append(b.Places, l)
 		delete(byKey, p.ID)
 	}
-	for _, l := range byKey { // open processes of a place no longer listed
+	for _, l := range byKey { // a county's own items (no township), or a place no longer listed
 		l.Name = l.Key
+		if l.Key == "" {
+			l.Name = "县级事项"
+		}
 		b.Places = append(b.Places, l)
 	}
 	ids := make([]string, len(b.Units))
@@ -151,6 +154,9 @@ func (a *Actions) boardNames(ctx context.Context, b *Board, bq store.BoardQuery,
 	names, err := a.store.UnitNames(ctx, ids)
 	for i := range b.Units {
 		b.Units[i].Name = names[b.Units[i].Key]
+		if b.Units[i].Key == "" {
+			b.Units[i].Name = "无派出单位（月报等）"
+		}
 	}
 	if b.CountyID != "" && err == nil {
 		b.CountyName, err = a.store.PlaceName(ctx, "county", b.CountyID)

@@ -153,6 +153,9 @@ func (v boardView) PlaceLink(place, figure string) string {
 
 // PlaceBoard is the board of a place one level down ("" for a team).
 func (v boardView) PlaceBoard(place string) string {
+	if place == "" {
+		return ""
+	}
 	switch v.Level {
 	case "county":
 		return "/board?county=" + url.QueryEscape(place)
