@@ -52,6 +52,7 @@ type Actions struct {
 	log       *zap.Logger
 	now       func() time.Time
 	tokenTTL  time.Duration
+	cityBoard boardCache
 }
 
 // New builds the actions, filling defaults.

@@ -38,7 +38,8 @@ type Board struct {
 	Months       []store.BoardMonth `json:"months"`
 	Sort         string             `json:"sort"`
 	UnitSort     string             `json:"unit_sort"`
-	At           time.Time          `json:"at"`
+	At           time.Time          `json:"at"`     // when the figures were counted
+	Cached       bool               `json:"cached"` // the city's, counted at At and served for a while (board_cache.go)
 }
 
 // boardSorts are the orders of the place and unit tables.
@@ -95,6 +96,21 @@ func (a *Actions) Board(ctx context.Context, u User, q Query) (Board, error) {
 	if b.CountyID, b.TownshipID, err = a.boardPlace(ctx, u, q.Get("county"), q.Get("township")); err != nil {
 		return b, err
 	}
+	draw := func(ctx context.Context) (Board, error) { return a.drawBoard(ctx, b) }
+	if b.CountyID == "" {
+		b, err = a.cachedCityBoard(ctx, draw)
+	} else {
+		b, err = draw(ctx)
+	}
+	b.Sort, b.UnitSort = q.Get("sort"), q.Get("usort") // the cached board's are its first caller's
+	sortLines(b.Places, b.Sort)
+	sortLines(b.Units, b.UnitSort)
+	return b, err
+}
+
+// drawBoard counts and names a board's figures, live, now.
+func (a *Actions) drawBoard(ctx context.Context, b Board) (Board, error) {
+	b.At = a.now().In(policy.China)
 	bq := store.BoardQuery{CountyID: b.CountyID, TownshipID: b.TownshipID, Now: b.At, SoonWithin: BoardSoon}
 	b.Level = bq.PlaceLevel()
 	counts, err := a.store.BoardCounts(ctx, bq)
@@ -109,8 +125,6 @@ func (a *Actions) Board(ctx context.Context, u User, q Query) (Board, error) {
 	first, last := monthSpan(b.At)
 	months, err := a.store.BoardMonths(ctx, b.CountyID, first, last)
 	b.Months = fillMonths(months, b.At)
-	sortLines(b.Places, b.Sort)
-	sortLines(b.Units, b.UnitSort)
 	return b, err
 }
 
