@@ -208,32 +208,10 @@ func (a *Actions) GetBoardItem(ctx context.Context, u User, id string) (BoardIte
 	return BoardItem{Process: p, Timeline: events, CanRemind: Remindable(p)}, err
 }
 
-// Remindable: the board offers 催办 on an open overdue leave (the leave
-// workflow's remind; other kinds have no such step yet).
-func Remindable(p store.Process) bool {
-	return p.Overdue && p.ClosedAt == nil && p.Kind == workflows.KindLeave
-}
-
-// RemindFromBoard is 催办 of an overdue item from the board: the office
-// must see it, it must be overdue, and the workflow checks the rest (the
-// office is one its silent step was escalated to) and records it in the
-// timeline.
+// RemindFromBoard is 催办 of an overdue item from the board's button: the
+// same 催办 of any kind as RemindProcess.
 func (a *Actions) RemindFromBoard(ctx context.Context, u User, req CommentRequest) (store.Process, error) {
-	if !canBoard(u) {
-		return store.Process{}, errs.New(errs.Forbidden, errs.MsgBoardOffices)
-	}
-	p, err := a.processOf(ctx, u, req.ID, "", errs.MsgProcessOutOfView)
-	if err != nil {
-		return p, err
-	}
-	switch {
-	case p.Kind != workflows.KindLeave:
-		return p, errs.New(errs.Conflict, errs.MsgBoardRemindKind)
-	case !p.Overdue || p.ClosedAt != nil:
-		return p, errs.New(errs.Conflict, errs.MsgBoardRemindLate)
-	}
-	_, err = a.RemindLeave(ctx, u, CommentRequest{Ref: Ref{ID: p.ID}, Comment: req.Comment})
-	return p, err
+	return a.RemindProcess(ctx, u, req)
 }
 
 // BoardListTitle says what a list holds, for the page's heading.
