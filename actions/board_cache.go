@@ -86,6 +86,12 @@ func (a *Actions) refreshCityBoard(ctx context.Context, draw func(context.Contex
 	defer cancel()
 	c.counting.Lock()
 	defer c.counting.Unlock()
+	c.mu.Lock()
+	fresh := a.now().Sub(c.b.At) < boardFresh // a waiting caller counted it first
+	c.mu.Unlock()
+	if fresh {
+		return
+	}
 	if _, err := a.countCityBoard(ctx, draw); err != nil {
 		a.log.Warn("city board refresh: " + err.Error())
 	}
