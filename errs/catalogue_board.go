@@ -13,6 +13,7 @@ const (
 	MsgUrgeScope        Msg = "urge.scope"
 	MsgUrgeNotOverdue   Msg = "urge.not_overdue"
 	MsgUrgedRecently    Msg = "urge.recently"
+	MsgEvUrged          Msg = "member.event.urged"
 )
 
 func init() {
@@ -27,6 +28,7 @@ func init() {
 		MsgUrgeScope:        "只能催办本县的事项",
 		MsgUrgeNotOverdue:   "只有已逾期的事项可以催办",
 		MsgUrgedRecently:    "您已于 %s 催办过此事项，24小时内不能再次催办",
+		MsgEvUrged:          "催办",
 	} {
 		catalogue[k] = v
 	}

@@ -283,14 +283,6 @@ type boardItemView struct {
 	KindName, Step, Waiting, Late, URL string
 }
 
-// Event is a timeline event's words; 催办 is the board's own.
-func (v boardItemView) Event(kind, action string) string {
-	if action == "urged" {
-		return "催办"
-	}
-	return v.words.Event(kind, action)
-}
-
 func (p *Pages) boardItemPage(w http.ResponseWriter, r *http.Request) error {
 	return p.renderBoardItem(w, r, "")
 }
