@@ -61,6 +61,7 @@ type Actions struct {
 	tokenTTL  time.Duration
 	guard     *loginGuard
 	keys      *seal.Keys
+	cityBoard boardCache
 }
 
 // New builds the actions, filling defaults.

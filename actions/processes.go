@@ -30,7 +30,7 @@ type List[T any] struct {
 
 // processParams are the filters of every process list; a parameter not
 // here is refused rather than silently ignored.
-var processParams = []string{"kind", "status", "county", "unit", "waiting_on", "member_id", "overdue",
+var processParams = []string{"kind", "status", "county", "township", "unit", "waiting_on", "member_id", "overdue",
 	"due_before", "limit", "cursor"}
 
 // checkParams refuses a parameter not in allowed, and one given twice.
@@ -56,7 +56,7 @@ func ProcessFilter(q Query) (store.ProcessFilter, error) {
 		return store.ProcessFilter{}, err
 	}
 	f := store.ProcessFilter{Kind: q.Get("kind"), Status: q.Get("status"), CountyID: q.Get("county"),
-		UnitID: q.Get("unit"), WaitingOn: q.Get("waiting_on"), Cursor: q.Get("cursor"), MemberID: q.Get("member_id")}
+		TownshipID: q.Get("township"), UnitID: q.Get("unit"), WaitingOn: q.Get("waiting_on"), Cursor: q.Get("cursor"), MemberID: q.Get("member_id")}
 	bad := errs.Fields{}
 	names := workflows.KindNames()
 	sort.Strings(names)

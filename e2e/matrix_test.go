@@ -127,6 +127,9 @@ func matrixTable(tg matrixTargets) []matrixRow {
 		{method: "GET", path: "/ledger?county=shangcai&format=xlsx", allow: "COUNTY", ok: []int{200}},
 
 		{method: "GET", path: "/members/m23/record", allow: "own head COUNTY", ok: []int{200}},
+		{method: "GET", path: "/board?county=shangcai", allow: "COUNTY", ok: []int{200}},
+		// 催办 of any kind: a county office in scope or a city office; nothing is overdue here.
+		{method: "POST", path: id("/processes/{A}/remind"), allow: "org bur corg cbur", ok: []int{409}},
 		{method: "GET", path: "/policies/shangcai", allow: "OFFICES", ok: []int{200}},
 		{method: "GET", path: "/policies/shangcai/versions", allow: "OFFICES", ok: []int{200}},
 		{method: "PUT", path: "/policies/shangcai", body: map[string]any{"rules": map[string]any{}}, allow: "CITY", ok: []int{400}},

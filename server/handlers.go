@@ -61,7 +61,9 @@ func (s *Server) readRoutes(r chi.Router) {
 	r.Get("/inbox", s.handle(list(s.act.Inbox)))
 	r.Get("/processes", s.handle(list(s.act.ListProcesses)))
 	r.Get("/processes/{id}/timeline", s.handle(get(s.act.Timeline)))
+	r.Post("/processes/{id}/remind", s.handle(comment(s.act.RemindProcess)))
 	r.Get("/members/{id}/record", s.handle(s.memberRecord))
+	r.Get("/board", s.handle(list(s.act.Board)))
 }
 
 // get is a read of one resource by its {id}.

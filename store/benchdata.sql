@@ -83,4 +83,17 @@ SELECT {{report}}::uuid, 'monthly-report/c0/' || {{month}}, 'absence_report', 'c
         'absence_status', CASE WHEN open THEN 'awaiting_signature' ELSE 'signed' END)), '[]'), 'steps', '[]'::jsonb)
 FROM gen_processes WHERE c = 0 AND kind = 'absence';
 
+-- The side tables the board's monthly series read (issue 13): every
+-- absence's row, one in seven explained late; every leave's period, a
+-- few days from its opening, approved once closed.
+INSERT INTO absences (process_id, member_id, unit_id, county_id, cycle_month, found_at, status, signed_at, late, overdue)
+SELECT id, member_id, 'u' || c, 'c' || c, to_char(opened_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM'), opened_at,
+    CASE WHEN open THEN 'awaiting_signature' ELSE 'signed' END,
+    CASE WHEN open THEN NULL ELSE opened_at + interval '1 day' END, i % 7 = 0, overdue
+FROM gen_processes WHERE kind = 'absence';
+INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status)
+SELECT id, member_id, (opened_at AT TIME ZONE 'Asia/Shanghai')::date + 2,
+    (opened_at AT TIME ZONE 'Asia/Shanghai')::date + 2 + (i % 10), CASE WHEN open THEN 'pending' ELSE 'approved' END
+FROM gen_processes WHERE kind = 'leave';
+
 ANALYZE;

@@ -48,6 +48,11 @@ type Scope struct {
 type ProcessFilter struct {
 	Kind, Status, CountyID, UnitID, WaitingOn, MemberID string
 	Overdue                                             *bool
+	// The board's lists (issue 13) narrow further: a township, a team (read
+	// from the resource), a step, open ones only, escalated ones only.
+	TownshipID, TeamID, Step string
+	Open, Escalated          bool
+	DueAfter                 *time.Time
 	// WithDetail adds each row's resource (for kind lists).
 	WithDetail bool
 	DueBefore  *time.Time
@@ -216,6 +221,7 @@ func listQuery(sc Scope, f ProcessFilter) (string, []any, int, error) {
 	if f.MemberID != "" {
 		w.add("member_id = ?", f.MemberID)
 	}
+	boardFilter(&w, f)
 	if f.Overdue != nil {
 		w.add("overdue = ?", *f.Overdue)
 	}

@@ -52,7 +52,7 @@ var eventWords = map[string]errs.Msg{
 	"filed": errs.MsgEvFiled, "withdrawn": errs.MsgEvWithdrawn, "extension_requested": errs.MsgEvExtension,
 	"returned": errs.MsgEvReturned, "reminded": errs.MsgEvReminded, "escalated": errs.MsgEvEscalated,
 	"overdue": errs.MsgEvOverdue, "recorded": errs.MsgEvRecorded, "explained": errs.MsgEvExplained,
-	"signed": errs.MsgEvSigned, "closed": errs.MsgEvClosed,
+	"signed": errs.MsgEvSigned, "closed": errs.MsgEvClosed, "urged": errs.MsgEvUrged,
 	"absence/returned": errs.MsgEvSentBack, "absence/submitted": errs.MsgEvForwarded,
 }
 

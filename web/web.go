@@ -68,6 +68,7 @@ func (p *Pages) Routes(r chi.Router) {
 			p.approverRoutes(r)
 			p.officeRoutes(r)
 			p.adminRoutes(r)
+			p.boardRoutes(r)
 		})
 	})
 }

@@ -222,6 +222,9 @@ func (w *absenceWorkflow) register(ctx workflow.Context) error {
 			return err
 		}
 	}
+	if err := w.registerUrge(ctx, w.subject, w.save); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandler(ctx, AbsenceRecorded, func(ctx workflow.Context) (Absence, error) {
 		err := workflow.Await(ctx, func() bool { return w.recorded })
 		return w.detail(), err

@@ -295,6 +295,9 @@ func newLeaveWorkflow(ctx workflow.Context, in LeaveInput, rules17 bool) (*leave
 			return nil, err
 		}
 	}
+	if err := w.registerUrge(ctx, w.subject, w.save); err != nil {
+		return nil, err
+	}
 	if err := workflow.SetUpdateHandler(ctx, LeaveSubmitted, func(ctx workflow.Context) (Leave, error) {
 		err := workflow.Await(ctx, func() bool { return w.recorded })
 		return w.detail(), err

@@ -191,6 +191,9 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) (AbsenceReport, error)
 		workflow.UpdateHandlerOptions{Validator: w.validateSubmit}); err != nil {
 		return AbsenceReport{}, err
 	}
+	if err := w.registerUrge(ctx, w.subject, w.save); err != nil {
+		return AbsenceReport{}, err
+	}
 	if err := workflow.SetQueryHandler(ctx, ReportQuery, func() (AbsenceReport, error) { return w.detail(), nil }); err != nil {
 		return AbsenceReport{}, err
 	}

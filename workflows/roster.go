@@ -209,6 +209,9 @@ func newRosterWorkflow(ctx workflow.Context, in RosterChangeInput) (*rosterWorkf
 			return nil, err
 		}
 	}
+	if err := w.registerUrge(ctx, w.subject, w.save); err != nil {
+		return nil, err
+	}
 	if err := workflow.SetUpdateHandler(ctx, RosterRecorded, func(ctx workflow.Context) (RosterChange, error) {
 		err := workflow.Await(ctx, func() bool { return w.recorded })
 		return w.detail(), err

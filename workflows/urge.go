@@ -1,0 +1,87 @@
+package workflows
+
+// 催办 for every kind: a county office in the process's county, or a city
+// office, reminds whoever an overdue step waits on, in its own name; the
+// reminder is in the timeline. (A leave's older "remind" update is for the
+// offices a silent step was escalated to, overdue or not; it stays.)
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"zhucun/errs"
+	"zhucun/policy"
+)
+
+// ProcessUrge is the 催办 update every process workflow answers.
+const ProcessUrge = "urge"
+
+// UrgeAgain: an office reminds one process at most once in this long.
+const UrgeAgain = 24 * time.Hour
+
+// UrgeArgs is a 催办: the office, its county ("" for a city office), and
+// an optional comment passed on to whoever is reminded.
+type UrgeArgs struct {
+	Actor    Actor  `json:"actor"`
+	CountyID string `json:"county_id"`
+	Comment  string `json:"comment"`
+}
+
+// registerUrge adds the 催办 update. Registering a handler issues no
+// command, so histories recorded before it replay unchanged.
+func (c *core) registerUrge(ctx workflow.Context, subject func() string, save func(workflow.Context) error) error {
+	return workflow.SetUpdateHandlerWithOptions(ctx, ProcessUrge,
+		func(ctx workflow.Context, a UrgeArgs) error {
+			c.urge(ctx, a, subject())
+			return save(ctx)
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, a UrgeArgs) error {
+			return c.validateUrge(chinaNow(ctx), a)
+		}})
+}
+
+// validateUrge: an office in scope, an open overdue step, and not this
+// office's own 催办 within UrgeAgain.
+func (c *core) validateUrge(now time.Time, a UrgeArgs) error {
+	switch a.Actor.Party.Role {
+	case policy.RoleCityOrgDept, policy.RoleCityBureau:
+	case policy.RoleCountyOrgDept, policy.RoleCountyBureau:
+		if a.CountyID == "" || a.CountyID != c.hdr.CountyID {
+			return forbidden(errs.MsgUrgeScope)
+		}
+	default:
+		return forbidden(errs.MsgUrgeOffices)
+	}
+	if len(c.overdueSteps()) == 0 {
+		return conflict(errs.MsgUrgeNotOverdue)
+	}
+	for _, e := range c.events {
+		if e.Action == "urged" && e.ActorID == a.Actor.UserID && now.Sub(e.At) < UrgeAgain {
+			return conflict(errs.MsgUrgedRecently, e.At.In(cst).Format("2006-01-02 15:04"))
+		}
+	}
+	return nil
+}
+
+// urge records the 催办 at each overdue step and tells whoever it waits on.
+func (c *core) urge(ctx workflow.Context, a UrgeArgs, subject string) {
+	for _, s := range c.overdueSteps() {
+		c.event(ctx, a.Actor, "urged", s.Name, a.Comment)
+		text := "催办：「" + subject + "」" + StepTitle(s.Name) + "已逾期，请尽快处理（" + a.Actor.Name + "催办）"
+		if a.Comment != "" {
+			text += "：" + a.Comment
+		}
+		c.notify(s.WaitingOn, text)
+	}
+}
+
+func (c *core) overdueSteps() []*Step {
+	var out []*Step
+	for _, s := range c.openSteps() {
+		if s.Overdue {
+			out = append(out, s)
+		}
+	}
+	return out
+}
