@@ -41,7 +41,11 @@ func TestRemindOverdueAbsence(t *testing.T) {
 		CountyOffices: []workflows.Party{{Role: policy.RoleCountyOrgDept, OfficeID: "shangcai-org"}, {Role: policy.RoleCountyBureau, OfficeID: "shangcai-bureau"}},
 		UnitHead:      workflows.Party{Role: policy.RoleUnitHead, UnitID: facts.UnitID},
 	}
-	ctx := context.Background()
+	// Signed as the API signs its starts: the worker refuses any other (seal).
+	ctx, err := H.App.Keys.SignStart(context.Background(), workflows.AbsenceWorkflowID(facts.ID), in)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := H.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.AbsenceWorkflowID(facts.ID),
 		TaskQueue: workflows.TaskQueue}, workflows.AbsenceWorkflow, in); err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ const (
 func init() {
 	for k, v := range map[Msg]string{
 		MsgImportRecorders:     "只有系统管理员和市级乡村振兴部门可以导入台账",
-		MsgImportFile:          "%s",
+		MsgImportFile:          "台账文件有误：%s",
 		MsgImportNeedsTemporal: "台账中有人员进出工作队或更换队长，须通过动态备案流程：请在 zhucun serve 运行时于“导入台账”页面上传，或设置 TEMPORAL_ADDRESS 后再导入",
 		MsgImportNotChecked:    "这份台账已经导入过，或不是您上传的",
 		MsgImportApplied:       "台账已导入",
