@@ -1,7 +1,6 @@
 package actions_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"zhucun/actions"
 	"zhucun/internal/pgtest"
+	"zhucun/internal/procstat"
 	"zhucun/orgimport"
 )
 
@@ -57,26 +57,9 @@ func BenchmarkImportCountry(b *testing.B) {
 		for _, st := range rep.Took {
 			steps += fmt.Sprintf("%s %s; ", st.Step, st.Took.Round(time.Millisecond))
 		}
-		b.Logf("import took %s, peak RSS %d MB: %s", time.Since(t0).Round(time.Millisecond), vmHWM()>>20, steps)
-		b.ReportMetric(float64(vmHWM())/(1<<20), "peak-RSS-MB")
+		b.Logf("import took %s, peak RSS %d MB: %s", time.Since(t0).Round(time.Millisecond), procstat.PeakRSS()>>20, steps)
+		b.ReportMetric(float64(procstat.PeakRSS())/(1<<20), "peak-RSS-MB")
 		b.ReportMetric(float64(members), "members")
 		pool.Close()
 	}
-}
-
-// vmHWM is the process's peak resident memory, in bytes.
-func vmHWM() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var kb int64
-		if _, err := fmt.Sscanf(sc.Text(), "VmHWM: %d kB", &kb); err == nil {
-			return kb << 10
-		}
-	}
-	return 0
 }

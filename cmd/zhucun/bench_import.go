@@ -5,7 +5,6 @@ package main
 // and imported again, with the time and the peak memory of each.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -21,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"zhucun/actions"
+	"zhucun/internal/procstat"
 	"zhucun/orgimport"
 	"zhucun/store"
 )
@@ -63,7 +63,7 @@ func benchImportCmd(ctx context.Context, args []string, stdout io.Writer) error 
 	for _, run := range []string{"first import", "same file again"} {
 		runtime.GC()
 		debug.FreeOSMemory()
-		resetPeakRSS()
+		procstat.ResetPeakRSS()
 		heap := sampleHeap()
 		meter := orgimport.NewMeter(os.Stderr, orgimport.IsTerminal(os.Stderr), spec.Counties*perCounty*spec.MembersPerTeam)
 		t0 := time.Now()
@@ -78,7 +78,7 @@ func benchImportCmd(ctx context.Context, args []string, stdout io.Writer) error 
 		}
 		meter.Step(run + " done")
 		fmt.Fprintf(stdout, "%s: %s, peak RSS %d MB, peak Go heap %d MB (goal: 60 s, 1024 MB)\n",
-			run, took.Round(time.Millisecond), peakRSS()>>20, peakHeap>>20)
+			run, took.Round(time.Millisecond), procstat.PeakRSS()>>20, peakHeap>>20)
 		for _, st := range rep.Took {
 			fmt.Fprintf(stdout, "  %s: %s\n", st.Step, st.Took.Round(time.Millisecond))
 		}
@@ -102,28 +102,6 @@ func freshDatabase(ctx context.Context, url string) error {
 	}
 	defer c.Close(ctx)
 	return store.DropDatabase(ctx, c, name)
-}
-
-// resetPeakRSS starts the kernel's count of the process's peak resident
-// memory (VmHWM) anew.
-func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-// peakRSS is the process's peak resident memory since the last reset, in
-// bytes (0 where /proc is not Linux's).
-func peakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var kb int64
-		if _, err := fmt.Sscanf(sc.Text(), "VmHWM: %d kB", &kb); err == nil {
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 // sampleHeap samples the Go heap every 50 ms until the returned function
