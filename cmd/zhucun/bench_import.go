@@ -17,8 +17,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"zhucun/actions"
 	"zhucun/internal/procstat"
 	"zhucun/orgimport"
@@ -51,7 +49,7 @@ func benchImportCmd(ctx context.Context, args []string, stdout io.Writer) error 
 		len(o.Members), len(o.Members)/spec.MembersPerTeam, len(o.Units), spec.Counties,
 		float64(buf.Len())/(1<<20), time.Since(started).Round(time.Millisecond))
 	o = nil
-	if err := freshDatabase(ctx, *db); err != nil {
+	if err := store.DropDatabases(ctx, *db, ""); err != nil {
 		return err
 	}
 	pool, err := store.Open(ctx, *db)
@@ -87,21 +85,6 @@ func benchImportCmd(ctx context.Context, args []string, stdout io.Writer) error 
 		}
 	}
 	return nil
-}
-
-func freshDatabase(ctx context.Context, url string) error {
-	cfg, err := store.ConnConfig(url)
-	if err != nil {
-		return err
-	}
-	name := cfg.Database
-	cfg.Database = "postgres"
-	c, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer c.Close(ctx)
-	return store.DropDatabase(ctx, c, name)
 }
 
 // sampleHeap samples the Go heap every 50 ms until the returned function
