@@ -26,11 +26,6 @@ type Config struct {
 	Demo            bool
 	WebhookURL      string
 	WebhookKind     string
-	// WebhookSecret signs the deployment's DingTalk robot (加签); never logged.
-	WebhookSecret string
-	// PublicURL is where people reach zhucun: every notice links to its
-	// item's page under it.
-	PublicURL string
 	TokenTTL        time.Duration
 	LoginPerMinute  int
 	// LoginPerUserPerMinute limits failed logins per username (0: default).
@@ -68,6 +63,11 @@ type Config struct {
 	// UIOrigins may call /codec/decode from a browser (the Temporal Web
 	// UI's address as people open it); serve adds its embedded UI's.
 	UIOrigins []string
+	// WebhookSecret signs the deployment's DingTalk robot (加签); never logged.
+	WebhookSecret string
+	// PublicURL is where people reach zhucun: every notice links to its
+	// item's page under it.
+	PublicURL string
 }
 
 // DefaultDatabaseURL is the local PostgreSQL that scripts/ensure-postgres.sh
@@ -135,8 +135,8 @@ func (c Config) Masked() map[string]any {
 	return map[string]any{
 		"database_url": store.MaskURL(c.DatabaseURL), "temporal": temporal, "namespace": c.Namespace,
 		"addr": c.Addr, "demo": c.Demo, "webhook": hook, "token_ttl": c.TokenTTL.String(),
-		"public_url": c.PublicURL,
 		"ui": c.UIAddr, "metrics_addr": c.MetricsAddr, "metrics_token": metricsToken, "tls_dir": c.TLSDir,
+		"public_url": c.PublicURL,
 	}
 }
 
