@@ -171,3 +171,36 @@ func (a *Actions) robotGroup(ctx context.Context, u User, scope, id string) (Rob
 	}
 	return RobotGroup{}, errs.New(errs.NotFound, errs.MsgRobotNoGroup, robotScopeNames[scope], id)
 }
+
+// importRobots stores the group robots an imported workbook sets, sealed
+// as PutRobot seals them (the importer is an admin or the city bureau,
+// whom canImport let through).
+func (a *Actions) importRobots(ctx context.Context, u User, rs []store.ImportRobot) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	if a.keys == nil {
+		return errs.New(errs.Invalid, errs.MsgRobotNoKeys)
+	}
+	for _, ir := range rs {
+		r := store.Robot{Scope: ir.Scope, ScopeID: ir.ID, Kind: ir.Kind, UpdatedBy: u.Username}
+		parsed, err := url.Parse(ir.URL)
+		if err != nil {
+			return err
+		}
+		r.URLHost = parsed.Host
+		if r.URLSealed, err = a.keys.SealText(ir.URL, notify.RobotBind(ir.Scope, ir.ID, "url")); err != nil {
+			return err
+		}
+		if ir.Secret != "" {
+			if r.SecretSealed, err = a.keys.SealText(ir.Secret, notify.RobotBind(ir.Scope, ir.ID, "secret")); err != nil {
+				return err
+			}
+		}
+		if err := a.store.PutRobot(ctx, r, false); err != nil {
+			return err
+		}
+	}
+	a.logger(ctx).Info("group robots imported", zap.Int("robots", len(rs)), zap.String("by", u.Username))
+	return nil
+}
