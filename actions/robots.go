@@ -85,7 +85,8 @@ func robotView(r *store.Robot) *RobotView {
 	if r == nil {
 		return nil
 	}
-	return &RobotView{Kind: r.Kind, Host: r.URLHost, SecretSet: r.SecretSealed != "", UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt}
+	return &RobotView{Kind: r.Kind, Host: r.URLHost, SecretSet: r.SecretSealed != "", UpdatedBy: r.UpdatedBy,
+		UpdatedAt: r.UpdatedAt.In(policy.China)}
 }
 
 // robotScope checks that u, a county bureau, may set the robot of the
