@@ -185,3 +185,62 @@ func mustMarshal(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestRobotsPage: the county bureau sets, sees and removes a unit's robot
+// on the 群机器人 page, without JavaScript; the page never shows the URL's
+// key or the secret, and another county's bureau is refused.
+func TestRobotsPage(t *testing.T) {
+	const unit, token, secret = "shangcai-health", "PAGEtoken123", "SECpage456"
+	c := pageClient(t, "shangcai-bureau")
+	noLeak := func(what, body string) {
+		t.Helper()
+		if strings.Contains(body, token) || strings.Contains(body, secret) {
+			t.Errorf("%s shows the robot's key or secret", what)
+		}
+	}
+	post := func(c *http.Client, path string, form url.Values) (*http.Response, string) {
+		t.Helper()
+		resp, err := c.PostForm(H.URL+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, readAll(t, resp)
+	}
+	// A bad URL: the form again, the field named, the secret not echoed.
+	resp, body := post(c, "/robots/unit/"+unit, url.Values{"kind": {"dingtalk"}, "url": {"ftp://x"}, "secret": {secret}})
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="url-error"`) {
+		t.Errorf("bad URL: %d %.300s", resp.StatusCode, body)
+	}
+	noLeak("the refused form", body)
+
+	resp, body = post(c, "/robots/unit/"+unit, url.Values{"kind": {"dingtalk"},
+		"url": {"http://127.0.0.1:9/robot/send?access_token=" + token}, "secret": {secret}})
+	if resp.Request.URL.Path != "/robots" || !strings.Contains(body, "群机器人已保存") {
+		t.Fatalf("save ended at %s: %.300s", resp.Request.URL.Path, body)
+	}
+	if !strings.Contains(body, "钉钉（127.0.0.1:9），已设加签密钥") {
+		t.Errorf("list does not show the unit's signed DingTalk robot: %.500s", body)
+	}
+	noLeak("the list", body)
+	form, err := c.Get(H.URL + "/robots/unit/" + unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body = readAll(t, form)
+	if !strings.Contains(body, `id="clear_secret"`) {
+		t.Errorf("the form offers no way to clear the secret: %.300s", body)
+	}
+	noLeak("the form", body)
+
+	other := pageClient(t, "xiping-bureau")
+	if resp, _ := post(other, "/robots/unit/"+unit+"/delete", nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("another county's bureau removing it: %d, want 403", resp.StatusCode)
+	}
+	resp, body = post(c, "/robots/unit/"+unit+"/delete", nil)
+	if resp.Request.URL.Path != "/robots" || !strings.Contains(body, "群机器人已删除") {
+		t.Errorf("delete ended at %s: %.300s", resp.Request.URL.Path, body)
+	}
+	if g := H.Login(t, "shangcai-bureau").JSON(t, "GET", "/api/v1/robots", nil, 200); strings.Contains(mustMarshal(t, g), "127.0.0.1:9") {
+		t.Errorf("the robot is still listed after delete")
+	}
+}
