@@ -6,6 +6,12 @@
 //
 // Delivery is at least once: a row whose delivery succeeded but whose
 // transaction could not commit is delivered again.
+//
+// Each row goes to its recipient's group robot when the group has one
+// (route.go), @-mentioning them by phone, else to the Deliverer, the
+// deployment's; every message links to its item's page. A row that falls
+// in its county's quiet hours waits for the morning unless its deadline
+// comes first.
 package notify
 
 import (
