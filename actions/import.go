@@ -103,6 +103,9 @@ func (a *Actions) ImportOrg(ctx context.Context, u User, filename string, r io.R
 	rep.Counts, rep.Changes, rep.Taken = out.Counts, out.Changes, out.TakenUsernames
 	rep.Took = append(rep.Took, out.Took...)
 	if !dryRun {
+		if err := a.importRobots(ctx, u, res.Import.Robots); err != nil {
+			return rep, err
+		}
 		rep.Opened = a.openChanges(ctx, filename, out.Changes)
 	}
 	return rep, nil

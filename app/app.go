@@ -136,7 +136,11 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 		if err = worker.EnsureSchedules(ctx, a.Temporal, workflows.Schedules(), log.Named("schedules")); err != nil {
 			return err
 		}
-		sender := &notify.Sender{Pool: a.Pool, Deliverer: deliverer(cfg, log), Log: log.Named("notify"), Metrics: a.Metrics}
+		sender := &notify.Sender{Pool: a.Pool, Deliverer: deliverer(cfg, log), Log: log.Named("notify"), Metrics: a.Metrics,
+			Keys: a.Keys, PublicURL: cfg.PublicURL, Client: &http.Client{Timeout: 10 * time.Second}}
+		if cfg.PublicURL == "" {
+			log.Warn("ZHUCUN_PUBLIC_URL is not set: notices go out without a link to their item")
+		}
 		a.wg.Add(1)
 		go func() { defer a.wg.Done(); _ = sender.Run(bg) }()
 	}
@@ -201,7 +205,8 @@ func listenURL(ln net.Listener) string {
 
 func deliverer(cfg Config, log *zap.Logger) notify.Deliverer {
 	if cfg.WebhookURL != "" {
-		return &notify.WebhookDeliverer{URL: cfg.WebhookURL, Kind: cfg.WebhookKind, Client: &http.Client{Timeout: 10 * time.Second}}
+		return &notify.WebhookDeliverer{URL: cfg.WebhookURL, Kind: cfg.WebhookKind, Secret: cfg.WebhookSecret,
+			Client: &http.Client{Timeout: 10 * time.Second}}
 	}
 	return &notify.LogDeliverer{Log: log.Named("notify")}
 }

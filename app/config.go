@@ -63,6 +63,11 @@ type Config struct {
 	// UIOrigins may call /codec/decode from a browser (the Temporal Web
 	// UI's address as people open it); serve adds its embedded UI's.
 	UIOrigins []string
+	// WebhookSecret signs the deployment's DingTalk robot (加签); never logged.
+	WebhookSecret string
+	// PublicURL is where people reach zhucun: every notice links to its
+	// item's page under it.
+	PublicURL string
 }
 
 // DefaultDatabaseURL is the local PostgreSQL that scripts/ensure-postgres.sh
@@ -90,6 +95,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", os.Getenv("ZHUCUN_DEMO") == "1", "load the demo organisation on start (ZHUCUN_DEMO=1)")
 	fs.StringVar(&c.WebhookURL, "webhook-url", env("ZHUCUN_WEBHOOK_URL", ""), "WeCom/DingTalk group-robot webhook for notifications; empty logs them (ZHUCUN_WEBHOOK_URL)")
 	fs.StringVar(&c.WebhookKind, "webhook-kind", env("ZHUCUN_WEBHOOK_KIND", "wecom"), "wecom or dingtalk (ZHUCUN_WEBHOOK_KIND)")
+	fs.StringVar(&c.WebhookSecret, "webhook-secret", env("ZHUCUN_WEBHOOK_SECRET", ""), "the deployment's DingTalk robot signing secret (加签), if it has one (ZHUCUN_WEBHOOK_SECRET)")
+	fs.StringVar(&c.PublicURL, "public-url", env("ZHUCUN_PUBLIC_URL", ""), "where people reach zhucun, e.g. https://zhucun.example.cn: notices link to item pages under it; empty sends them without a link (ZHUCUN_PUBLIC_URL)")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", 12*time.Hour, "how long a login token lives")
 	fs.IntVar(&c.LoginPerMinute, "login-per-minute", 30, "login attempts allowed per client address per minute")
 	fs.IntVar(&c.LoginPerUserPerMinute, "login-per-user-per-minute", 10, "failed login attempts allowed per username per minute")
@@ -129,6 +136,7 @@ func (c Config) Masked() map[string]any {
 		"database_url": store.MaskURL(c.DatabaseURL), "temporal": temporal, "namespace": c.Namespace,
 		"addr": c.Addr, "demo": c.Demo, "webhook": hook, "token_ttl": c.TokenTTL.String(),
 		"ui": c.UIAddr, "metrics_addr": c.MetricsAddr, "metrics_token": metricsToken, "tls_dir": c.TLSDir,
+		"public_url": c.PublicURL,
 	}
 }
 

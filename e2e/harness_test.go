@@ -50,7 +50,8 @@ func figure(t *testing.T, msg string) {
 // embedded Temporal on SQLite in dataDir and no login limit worth hitting.
 func serveConfig(dbURL, dataDir string) app.Config {
 	return app.Config{DatabaseURL: dbURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dataDir,
-		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 100000}
+		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 100000,
+		PublicURL: "https://zhucun.example.cn"}
 }
 
 // H is started by TestMain.

@@ -128,6 +128,10 @@ func matrixTable(tg matrixTargets) []matrixRow {
 
 		{method: "GET", path: "/members/m23/record", allow: "own head COUNTY", ok: []int{200}},
 		{method: "GET", path: "/board?county=shangcai", allow: "COUNTY", ok: []int{200}},
+		// Group robots: the county bureau, for its own county's groups.
+		{method: "GET", path: "/robots", allow: "bur bur2", ok: []int{200}},
+		{method: "PUT", path: "/robots/team/" + tg.team, body: map[string]any{"kind": "slack", "url": "x"}, allow: "bur", ok: []int{400}},
+		{method: "DELETE", path: "/robots/team/" + tg.team, allow: "bur", ok: []int{200}},
 		// 催办 of any kind: a county office in scope or a city office; nothing is overdue here.
 		{method: "POST", path: id("/processes/{A}/remind"), allow: "org bur corg cbur", ok: []int{409}},
 		{method: "GET", path: "/policies/shangcai", allow: "OFFICES", ok: []int{200}},
@@ -470,6 +474,7 @@ func routePattern(path string, tg matrixTargets) string {
 		"/teams/"+tg.team, "/teams/{id}", "/members/m23", "/members/{id}",
 		"/policies/shangcai", "/policies/{county}", "/reports/absences/shangcai/2099-01", "/reports/absences/{county}/{month}",
 		"/holidays/2027", "/holidays/{year}", "/holidays/2099", "/holidays/{year}",
-		"/accounts/matrix-nobody/", "/accounts/{username}/")
+		"/accounts/matrix-nobody/", "/accounts/{username}/",
+		"/robots/team/"+tg.team, "/robots/{scope}/{id}")
 	return r.Replace(path)
 }

@@ -6,17 +6,19 @@
 //
 // Delivery is at least once: a row whose delivery succeeded but whose
 // transaction could not commit is delivered again.
+//
+// Each row goes to its recipient's group robot when the group has one
+// (route.go), @-mentioning them by phone, else to the Deliverer, the
+// deployment's; every message links to its item's page. A row that falls
+// in its county's quiet hours waits for the morning unless its deadline
+// comes first.
 package notify
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,13 +26,28 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.uber.org/zap"
 
+	"zhucun/internal/seal"
 	"zhucun/metrics"
 	"zhucun/store"
 )
 
-// Deliverer sends one notification text to one recipient.
+// Message is one notice as it goes out.
+type Message struct {
+	// Recipient is the outbox's party key ("member:m01"); Name how people
+	// call that party (the member's name, the office's).
+	Recipient string
+	Name      string
+	Text      string
+	// Link is the absolute address of the item's page; "" when the
+	// deployment has no public URL or the notice is about no item.
+	Link string
+	// Mobiles are the phones to @-mention.
+	Mobiles []string
+}
+
+// Deliverer sends one notice.
 type Deliverer interface {
-	Deliver(ctx context.Context, recipient, text string) error
+	Deliver(ctx context.Context, m Message) error
 }
 
 // LogDeliverer writes each notification to the log, at info level. It is
@@ -40,107 +57,14 @@ type LogDeliverer struct {
 }
 
 // Deliver logs the notification; it never fails.
-func (d LogDeliverer) Deliver(_ context.Context, recipient, text string) error {
+func (d LogDeliverer) Deliver(_ context.Context, m Message) error {
 	log := d.Log
 	if log == nil {
 		log = zap.NewNop()
 	}
-	log.Info("notification", zap.String("recipient", recipient), zap.String("text", text))
+	log.Info("notification", zap.String("recipient", m.Recipient), zap.String("text", m.Text),
+		zap.String("link", m.Link), zap.Strings("mention", m.Mobiles))
 	return nil
-}
-
-// Webhook kinds.
-const (
-	KindWeCom    = "wecom"
-	KindDingTalk = "dingtalk"
-)
-
-// WebhookDeliverer posts each notification as a text message to a WeCom
-// (企业微信) or DingTalk (钉钉) group robot. Both accept the same body:
-//
-//	{"msgtype":"text","text":{"content":"<recipient>: <text>"}}
-//
-// A non-2xx status, or a JSON answer whose errcode is not 0, is an error.
-type WebhookDeliverer struct {
-	URL string
-	// Kind is KindWeCom or KindDingTalk ("" means KindWeCom).
-	Kind string
-	// Client defaults to an http.Client with a 10 s timeout.
-	Client *http.Client
-}
-
-var defaultClient = &http.Client{Timeout: 10 * time.Second}
-
-type robotText struct {
-	Content string `json:"content"`
-}
-
-type robotMessage struct {
-	MsgType string    `json:"msgtype"`
-	Text    robotText `json:"text"`
-}
-
-type robotAnswer struct {
-	ErrCode json.Number `json:"errcode"`
-	ErrMsg  string      `json:"errmsg"`
-}
-
-// Deliver posts the message.
-func (d WebhookDeliverer) Deliver(ctx context.Context, recipient, text string) error {
-	kind := d.Kind
-	if kind == "" {
-		kind = KindWeCom
-	}
-	if kind != KindWeCom && kind != KindDingTalk {
-		return fmt.Errorf("notify: unknown webhook kind %q (want %q or %q)", d.Kind, KindWeCom, KindDingTalk)
-	}
-	if d.URL == "" {
-		return fmt.Errorf("notify: %s webhook URL is not set", kind)
-	}
-	content := text
-	if recipient != "" {
-		content = recipient + ": " + text
-	}
-	body, err := json.Marshal(robotMessage{MsgType: "text", Text: robotText{Content: content}})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("notify: %s webhook: %w", kind, err)
-	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	client := d.Client
-	if client == nil {
-		client = defaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		// Do's *url.Error quotes the URL, which holds the robot's key.
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err
-		}
-		return fmt.Errorf("notify: %s webhook: %w", kind, err)
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("notify: %s webhook: HTTP %d: %s", kind, resp.StatusCode, snippet(answer))
-	}
-	var a robotAnswer
-	if json.Unmarshal(answer, &a) == nil && a.ErrCode != "" && a.ErrCode != "0" {
-		return fmt.Errorf("notify: %s webhook: errcode %s: %s", kind, a.ErrCode, a.ErrMsg)
-	}
-	return nil
-}
-
-func snippet(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if len(s) > 200 {
-		s = truncate(s, 200) + "..."
-	}
-	return s
 }
 
 // Sender delivers the outbox's due rows.
@@ -154,6 +78,17 @@ type Sender struct {
 	Interval time.Duration
 	// Metrics counts deliveries and failures; nil counts nothing.
 	Metrics *metrics.Metrics
+	// Keys open the group robots' sealed URLs and secrets (store.Robot);
+	// nil sends every notice to Deliverer, the deployment's robot.
+	Keys *seal.Keys
+	// Client posts to the group robots (default: 10 s timeout).
+	Client *http.Client
+	// PublicURL is where people reach zhucun ("https://zhucun.example.cn"),
+	// the start of every notice's link; "" sends notices without one.
+	PublicURL string
+	// Now is the clock of quiet hours and of DingTalk's signatures
+	// (default time.Now).
+	Now func() time.Time
 }
 
 const (
@@ -226,11 +161,18 @@ func (s *Sender) sendOnce(ctx context.Context) (sent, picked int, err error) {
 	dbctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
 	defer cancel()
 	log := s.log()
+	quiet := quietHours{store: store.New(s.Pool)}
 	for _, o := range due {
 		if ctx.Err() != nil {
 			break // shutting down: the rest stay due
 		}
 		picked++
+		if until, wait := quiet.defer_(ctx, o, s.now()); wait {
+			if err := tx.MarkDeferred(dbctx, o.ID, until); err != nil {
+				return 0, picked, fmt.Errorf("notify: defer: %w", err)
+			}
+			continue
+		}
 		derr := s.deliver(ctx, o)
 		s.Metrics.OutboxDelivery(derr == nil)
 		if derr == nil {
@@ -263,7 +205,18 @@ func (s *Sender) deliver(ctx context.Context, o store.OutboxRow) (err error) {
 			err = fmt.Errorf("notify: deliverer panicked: %v", p)
 		}
 	}()
-	return s.Deliverer.Deliver(ctx, o.Recipient, o.Text)
+	d, m, err := s.route(ctx, o)
+	if err != nil {
+		return err
+	}
+	return d.Deliver(ctx, m)
+}
+
+func (s *Sender) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 func (s *Sender) batch() int {

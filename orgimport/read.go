@@ -136,6 +136,7 @@ type team struct {
 	first                int
 	id, name, villageID  string
 	leaders, firstLeader int
+	robot                bool
 }
 
 func (rd *reader) init() {
@@ -266,7 +267,7 @@ func (rd *reader) header(l *line, spec sheet, cells []string) bool {
 	rd.cols[l.sheet] = l.cols
 	ok := true
 	for _, c := range spec.cols {
-		if _, found := l.cols[c.header]; !found {
+		if _, found := l.cols[c.header]; !found && !mayBeAbsent[c.header] {
 			rd.add(Problem{Sheet: l.sheet, Row: 1, Header: c.header, Reason: fmt.Sprintf("缺少“%s”列", c.header)})
 			ok = false
 		}

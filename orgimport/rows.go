@@ -88,6 +88,7 @@ func (rd *reader) township(l line) bool {
 	county, ok3 := rd.ref(l, colCountyID, rd.counties, rd.known.Counties, "县区")
 	if ok1 && ok2 && ok3 {
 		rd.o.Townships = append(rd.o.Townships, store.ImportTownship{Row: l.row, ID: id, Name: name, CountyID: county})
+		rd.robot(l, store.RobotOffice, id+"-committee")
 	}
 	return true
 }
@@ -134,6 +135,7 @@ func (rd *reader) unit(l line) bool {
 	if ok {
 		rd.o.Units = append(rd.o.Units, store.ImportUnit{Row: l.row, ID: id, Name: name, Level: level,
 			CountyID: county, HeadName: head, HeadPhone: headPhone})
+		rd.robot(l, store.RobotUnit, id)
 	}
 	return true
 }
@@ -186,6 +188,9 @@ func (rd *reader) member(l line) bool {
 	if !ok || t == nil {
 		rd.memberRow[memberID] = -1 // a later row with the same id is still a duplicate
 		return true
+	}
+	if !t.robot && rd.robot(l, store.RobotTeam, t.id) {
+		t.robot = true // the first row that names the team's robot sets it
 	}
 	rd.memberRow[memberID] = int32(len(rd.o.Members))
 	rd.o.Members = append(rd.o.Members, store.ImportMember{Row: l.row, TeamID: t.id, TeamName: t.name,

@@ -72,6 +72,7 @@ var sheets = []sheet{
 		{colTownshipID, "乡镇（街道）编号，唯一；乡镇党委账号名为“编号-committee”", "zhuantan", true},
 		{colTownship, "乡镇（街道）全称", "专探乡", true},
 		{colCountyID, "所属县区编号，须在“县区”表或系统中", "xiping", true},
+		robotKindCol, robotURLCol, robotSecretCol,
 	}},
 	{SheetVillages, []column{
 		{colVillageID, "村编号，唯一", "zhuantan-zhaolou", true},
@@ -85,6 +86,7 @@ var sheets = []sheet{
 		{colCountyID, "县级单位所属县区编号；市级单位留空", "xiping", false},
 		{colHead, "单位主要负责人（一把手）姓名，必填", "陈国庆", true},
 		{colHeadPhone, "一把手手机号", "13800000000", false},
+		robotKindCol, robotURLCol, robotSecretCol,
 	}},
 	{SheetTeams, []column{
 		{colTeamID, "工作队编号，唯一，一村一队", "zhuantan-zhaolou-team", true},
@@ -96,6 +98,7 @@ var sheets = []sheet{
 		{colRole, "队长、第一书记、第一书记兼队长 或 队员；每队恰有一名队长", "第一书记兼队长", true},
 		{colJoined, "入队日期，如 2025-03-01、2025/3/1、2025年3月1日，或 Excel 日期", "2025-03-01", true},
 		{colPhone, "队员手机号", "13900000000", false},
+		robotKindCol, robotURLCol, robotSecretCol,
 	}},
 }
 

@@ -82,6 +82,8 @@ type Rules struct {
 	// ends at the end of the next working day (民法典 第二百零三条).
 	// Fixed dates ("before the 25th") never move.
 	PeriodsSkipRestDays bool `json:"periods_skip_rest_days"`
+	// Notices: when group robots keep quiet.
+	Notices NoticeRules `json:"notices"`
 }
 
 // LeaveRules govern article 16: who approves a leave and by when.
@@ -164,6 +166,15 @@ type CreationRules struct {
 	PerDay    int `json:"per_day"`
 }
 
+// NoticeRules: notices that fall inside quiet hours (China time) wait until
+// QuietUntil, unless the deadline they are about expires before then. Both
+// empty (a version stored before quiet hours existed) means the default;
+// equal times mean no quiet hours.
+type NoticeRules struct {
+	QuietFrom  string `json:"quiet_from"`  // "20:00"
+	QuietUntil string `json:"quiet_until"` // "08:00"
+}
+
 // Policy is a versioned set of rules in force for one scope.
 type Policy struct {
 	Scope     string    `json:"scope"`
@@ -218,6 +229,7 @@ func Default() Rules {
 			BackdateDays:  30,
 		},
 		Creation:            CreationRules{PerMinute: 30, PerDay: 300},
+		Notices:             NoticeRules{QuietFrom: "20:00", QuietUntil: "08:00"},
 		PeriodsSkipRestDays: true,
 	}
 }

@@ -90,6 +90,16 @@ func (r Rules) Validate() map[string]string {
 	p.intRange("creation.per_minute", c.PerMinute, 1, 1000)
 	p.intRange("creation.per_day", c.PerDay, max(c.PerMinute, 1), 100000)
 
+	n := r.Notices
+	if (n.QuietFrom == "") != (n.QuietUntil == "") {
+		p.add("notices.quiet_until", errs.MsgRuleQuietBoth)
+	}
+	for path, v := range map[string]string{"notices.quiet_from": n.QuietFrom, "notices.quiet_until": n.QuietUntil} {
+		if _, ok := clockMinutes(v); v != "" && !ok {
+			p.add(path, errs.MsgRuleQuietTime, v)
+		}
+	}
+
 	if len(p) == 0 {
 		return nil
 	}

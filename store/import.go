@@ -24,6 +24,16 @@ type OrgImport struct {
 	Villages  []ImportVillage
 	Units     []ImportUnit
 	Members   []ImportMember
+	// Robots are the group robots the workbook sets (optional columns),
+	// in plaintext only in memory: actions seal them before they are stored.
+	Robots []ImportRobot
+}
+
+// ImportRobot is a group robot from a row of 乡镇（街道） (its committee's),
+// 派出单位 or 驻村工作队及队员.
+type ImportRobot struct {
+	Row                          int
+	Scope, ID, Kind, URL, Secret string
 }
 
 // ImportCounty is a row of 县区; the city is created if missing.

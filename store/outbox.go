@@ -13,6 +13,14 @@ type OutboxRow struct {
 	Recipient string
 	Text      string
 	Attempts  int
+	// ProcessID, Kind and CountyID are the process the notice is about
+	// (Kind and CountyID "" when the read model has no such process):
+	// its page is the notice's link, its county's policy sets quiet hours.
+	ProcessID string
+	Kind      string
+	CountyID  string
+	// Deadline is the due time of the step the notice is about, if any.
+	Deadline *time.Time
 }
 
 // OutboxTx is one delivery pass over the outbox: a transaction that holds
@@ -35,18 +43,19 @@ func (s *Store) BeginOutbox(ctx context.Context) (*OutboxTx, error) {
 // skipping those another pass holds.
 func (o *OutboxTx) Due(ctx context.Context, limit int) ([]OutboxRow, error) {
 	rows, err := o.tx.Query(ctx, `
-		SELECT id, recipient, text, attempts
-		  FROM outbox
-		 WHERE sent_at IS NULL AND next_try_at <= now()
-		 ORDER BY id
+		SELECT o.id, o.recipient, o.text, o.attempts, o.process_id::text,
+		       coalesce(p.kind, ''), coalesce(p.county_id, ''), o.deadline
+		  FROM outbox o LEFT JOIN processes p ON p.id = o.process_id
+		 WHERE o.sent_at IS NULL AND o.next_try_at <= now()
+		 ORDER BY o.id
 		 LIMIT $1
-		   FOR UPDATE SKIP LOCKED`, limit)
+		   FOR UPDATE OF o SKIP LOCKED`, limit)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (OutboxRow, error) {
 		var o OutboxRow
-		err := r.Scan(&o.ID, &o.Recipient, &o.Text, &o.Attempts)
+		err := r.Scan(&o.ID, &o.Recipient, &o.Text, &o.Attempts, &o.ProcessID, &o.Kind, &o.CountyID, &o.Deadline)
 		return o, err
 	})
 }
@@ -67,6 +76,13 @@ func (o *OutboxTx) MarkFailed(ctx context.Context, id int64, attempts int, lastE
 			       next_try_at = now() + $4 * interval '1 second'
 			 WHERE id = $1`,
 		id, attempts, lastError, retryIn.Seconds())
+	return err
+}
+
+// MarkDeferred holds a row back until a later time (quiet hours) without
+// counting an attempt: the wait is policy, not a failure.
+func (o *OutboxTx) MarkDeferred(ctx context.Context, id int64, until time.Time) error {
+	_, err := o.tx.Exec(ctx, `UPDATE outbox SET next_try_at = $2 WHERE id = $1`, id, until)
 	return err
 }
 

@@ -78,7 +78,7 @@ func recordBatch(s workflows.Snapshot) (*batch, error) {
 		b.queue("event", sqlInsertEvent, s.ProcessID, e.Seq, e.At, e.ActorID, e.Actor, e.Role, e.Action, e.Step, e.Comment)
 	}
 	for i, n := range s.Notices {
-		b.queue("outbox", sqlInsertOutbox, s.ProcessID, s.Version, i, n.To.Key(), n.Text)
+		b.queue("outbox", sqlInsertOutbox, s.ProcessID, s.Version, i, n.To.Key(), n.Text, s.DueAt)
 	}
 	queueWaiting(b, s)
 	return b, queueKind(b, s)
@@ -207,8 +207,8 @@ INSERT INTO process_events (process_id, seq, at, actor_id, actor, role, action, 
 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING`
 
 const sqlInsertOutbox = `
-INSERT INTO outbox (process_id, version, idx, recipient, text)
-VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING`
+INSERT INTO outbox (process_id, version, idx, recipient, text, deadline)
+VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`
 
 var sqlUpsertLeavePeriod = `
 INSERT INTO leave_periods (process_id, member_id, start_date, end_date, status, reserved_end, returned_on)
