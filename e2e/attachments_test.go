@@ -253,6 +253,7 @@ func TestLeaveFormPDF(t *testing.T) {
 		t.Fatalf("form.pdf: %d %v %s", st, err, hdr.Get("Content-Type"))
 	}
 	text := pdfText(t, pdf)
+	t.Logf("the form as pdftotext reads it (%d bytes):\n%s", len(pdf), text)
 	for _, want := range []string{"请假审批表", "附件三", "附件村驻村工作队", "回家处理房屋修缮", "同意，注意安全按时返岗", "确认备案"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the form lacks %q:\n%s", want, text)
