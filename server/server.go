@@ -20,6 +20,7 @@ import (
 	"zhucun/errs"
 	"zhucun/internal/reqlog"
 	"zhucun/internal/seal"
+	"zhucun/internal/upload"
 	"zhucun/metrics"
 	"zhucun/web"
 )
@@ -125,7 +126,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(requestID, s.accessLog, s.instrument, s.recoverer, middleware.Timeout(30*time.Second))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			req.Body = http.MaxBytesReader(w, req.Body, s.cfg.MaxBodyBytes)
+			upload.Allow(w, req, s.cfg.MaxBodyBytes) // files (附件) may be larger
 			next.ServeHTTP(w, req)
 		})
 	})
@@ -165,6 +166,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 		s.rosterRoutes(r)
 		s.accountRoutes(r)
 		s.robotRoutes(r)
+		s.attachmentRoutes(r)
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"zhucun/actions"
 	"zhucun/errs"
 	"zhucun/policy"
+	"zhucun/store"
 	"zhucun/workflows"
 )
 
@@ -27,6 +28,8 @@ type absenceView struct {
 	// Draft is what the explanation form starts with: the last explanation,
 	// for a rewrite after a send-back.
 	Draft string
+	// Attachments are the explanation's files (附件).
+	Attachments []store.Attachment
 }
 
 // absencePage is GET /absences/{id}.
@@ -42,7 +45,8 @@ func (p *Pages) absencePage(w http.ResponseWriter, r *http.Request) error {
 func (p *Pages) renderAbsence(w http.ResponseWriter, r *http.Request, status int, ap actions.AbsencePage, s stepRefusal) {
 	a := ap.Absence
 	v := absenceView{AbsencePage: ap, Notice: s.notice,
-		Own: ap.Viewer.Role == policy.RoleMember && ap.Viewer.MemberID == a.MemberID}
+		Own:         ap.Viewer.Role == policy.RoleMember && ap.Viewer.MemberID == a.MemberID,
+		Attachments: p.attachmentsOf(r, a.ID)}
 	if n := len(ap.Rounds); n > 0 {
 		v.Draft = ap.Rounds[n-1].Text
 	}
@@ -56,16 +60,26 @@ func (p *Pages) renderAbsence(w http.ResponseWriter, r *http.Request, status int
 // absenceStep is POST /absences/{id}/<form>, as leaveStep is for leaves.
 func (p *Pages) absenceStep(form string, take stepTaker) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := r.ParseForm(); err != nil {
+		files, err := parseForm(r) // the explanation may carry files (附件)
+		if r.MultipartForm != nil {
+			defer r.MultipartForm.RemoveAll()
+		}
+		if e, ok := errs.As(err); err != nil && (!ok || e.Code != errs.Invalid) {
 			return err
 		}
 		u, id := mustUser(r), chi.URLParam(r, "id")
 		if _, err := p.act.GetAbsence(r.Context(), u, id); err != nil {
 			return unseen(err)
 		}
-		done, err := take(r.Context(), p.act, u, id, r.PostForm)
 		if err == nil {
-			return redirect(w, r, "/absences/"+id, errs.Text(done))
+			err = checkFiles(files)
+		}
+		var done errs.Msg
+		if err == nil {
+			done, err = take(r.Context(), p.act, u, id, r.PostForm)
+		}
+		if err == nil {
+			return redirect(w, r, "/absences/"+id, p.attachFiles(r, id, files, errs.Text(done)))
 		}
 		s, e, ok := refusalOf(err, r, form)
 		if !ok {

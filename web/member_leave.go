@@ -18,6 +18,7 @@ import (
 	"zhucun/actions"
 	"zhucun/errs"
 	"zhucun/policy"
+	"zhucun/store"
 	"zhucun/workflows"
 )
 
@@ -48,7 +49,17 @@ func (p *Pages) leaveNew(w http.ResponseWriter, r *http.Request) error {
 // submitLeave is POST /leaves: the leave is submitted and the browser sent
 // to its page; a refused one shows the form again as typed.
 func (p *Pages) submitLeave(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	files, err := parseForm(r) // with a sick note or other files (附件)
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	if err == nil {
+		err = checkFiles(files)
+	}
+	if err != nil {
+		if e, _ := actions.Explain(err); e.Code == errs.Invalid {
+			return p.leaveForm(w, r, r.PostForm, errs.Status(e.Code), e)
+		}
 		return err
 	}
 	c, err := p.act.SubmitLeave(r.Context(), mustUser(r), leaveRequest(r.PostForm))
@@ -61,6 +72,9 @@ func (p *Pages) submitLeave(w http.ResponseWriter, r *http.Request) error {
 	flash := errs.Text(errs.MsgFlashLeaveRepeated)
 	if l, ok := c.Resource.(workflows.Leave); ok && !c.Repeated {
 		flash = errs.Text(errs.MsgFlashLeaveSubmitted, l.RouteReason)
+	}
+	if !c.Repeated {
+		flash = p.attachFiles(r, c.ID, files, flash)
 	}
 	return redirect(w, r, "/leaves/"+c.ID, flash)
 }
@@ -125,6 +139,8 @@ type leaveView struct {
 	// ExtendFrom is the first day an extension may end on; ReturnFrom the
 	// first day one may report back on (the day after the start).
 	ExtendFrom, ReturnFrom string
+	// Attachments are the leave's files (附件).
+	Attachments []store.Attachment
 }
 
 // PendingExtension is the extension waiting for approval, if any.
@@ -153,7 +169,8 @@ func (p *Pages) leavePage(w http.ResponseWriter, r *http.Request) error {
 func (p *Pages) renderLeave(w http.ResponseWriter, r *http.Request, status int, lp actions.LeavePage, s stepRefusal) {
 	l := lp.Leave
 	v := leaveView{LeavePage: lp, Notice: s.notice, Today: today(p.now()),
-		Own: lp.Viewer.Role == policy.RoleMember && lp.Viewer.MemberID == l.MemberID}
+		Own:         lp.Viewer.Role == policy.RoleMember && lp.Viewer.MemberID == l.MemberID,
+		Attachments: p.attachmentsOf(r, l.ID)}
 	if end, err := policy.ParseDate(l.EndDate); err == nil {
 		v.ExtendFrom = policy.FormatDate(policy.AddDays(end, 1))
 	}

@@ -57,6 +57,7 @@ func parseViews(as *assets) (*views, error) {
 		"join":       strings.Join,
 		"dict":       dict,
 		"processURL": processURL,
+		"kb":         kb,
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
 	if err != nil {

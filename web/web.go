@@ -65,6 +65,7 @@ func (p *Pages) Routes(r chi.Router) {
 			r.Get("/password", p.handle(p.passwordPage))
 			r.Post("/password", p.handle(p.changePassword))
 			p.memberRoutes(r)
+			p.attachmentRoutes(r)
 			p.approverRoutes(r)
 			p.officeRoutes(r)
 			p.adminRoutes(r)
