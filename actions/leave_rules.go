@@ -245,6 +245,10 @@ func (a *Actions) calendarCache() *calendarCache {
 // loaded, the holidays table's corrections, the built-in table. Periods
 // counted in days need it whatever the day counting.
 func (a *Actions) calendar(ctx context.Context) (policy.Calendar, error) {
+	if cal, ok := a.caches.calendar(); ok {
+		return cal, nil
+	}
+	gen, live := a.caches.begin()
 	c := a.calendarCache()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -256,11 +260,15 @@ func (a *Actions) calendar(ctx context.Context) (policy.Calendar, error) {
 		return nil, err
 	}
 	c.cal, c.read = cal, time.Now()
+	if live {
+		a.caches.putCalendar(gen, cal)
+	}
 	return cal, nil
 }
 
 // forgetCalendar makes the next calendar read go to the store.
 func (a *Actions) forgetCalendar() {
+	a.caches.drop(store.ChangeHolidays)
 	c := a.calendarCache()
 	c.mu.Lock()
 	c.cal = nil

@@ -78,7 +78,7 @@ func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id s
 	if err != nil {
 		return workflows.LeaveInput{}, nil, err
 	}
-	pol, err := a.store.CurrentPolicy(ctx, mc.CountyID)
+	pol, err := a.currentPolicy(ctx, mc.CountyID)
 	if err != nil {
 		return workflows.LeaveInput{}, nil, err
 	}

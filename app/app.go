@@ -210,6 +210,10 @@ func (a *App) listen(bg context.Context, cfg Config, log *zap.Logger) error {
 	ln := a.ln
 	a.wg.Add(1)
 	go func() { defer a.wg.Done(); srv.Actions().SweepUnstarted(bg, time.Minute, time.Minute) }()
+	if !cfg.NoCaches {
+		a.wg.Add(1)
+		go func() { defer a.wg.Done(); srv.Actions().Listen(bg) }()
+	}
 	a.http = srv.HTTPServer()
 	a.URL = listenURL(ln)
 	a.wg.Add(1)

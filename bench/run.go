@@ -39,6 +39,9 @@ type Options struct {
 	APIs            []string
 	// Settle is the pause between phases (none when zero).
 	Settle time.Duration
+	// NoCaches runs the api without its in-memory caches (issue 16's
+	// comparison: every request reads tokens and policies from the database).
+	NoCaches bool
 }
 
 // target is what a run drives: Temporal for the raw side, the HTTP API
@@ -85,7 +88,7 @@ func inProcess(ctx context.Context, o Options) (target, func(), error) {
 	}
 	cfg := app.Config{DatabaseURL: o.DatabaseURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dir,
 		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 1 << 30,
-		Synchronous: o.Synchronous, TemporalStore: o.Store, HistoryShards: 4}
+		Synchronous: o.Synchronous, TemporalStore: o.Store, HistoryShards: 4, NoCaches: o.NoCaches}
 	a, err := app.Start(ctx, cfg, app.ModeServe, zap.NewNop())
 	if err == nil {
 		// The benchmark submits far more leaves a minute per member than
