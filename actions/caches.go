@@ -46,6 +46,7 @@ type cachedToken struct {
 type caches struct {
 	mu       sync.Mutex
 	live     bool   // the listener is connected: entries may be served and stored
+	off      bool   // switched off (SetCaching): the benchmark's comparison
 	gen      uint64 // bumped by every drop; a read started before it is not stored
 	tokens   map[[32]byte]cachedToken
 	policies map[string]policy.Policy
@@ -86,17 +87,29 @@ func (c *caches) setLive(live bool) {
 func (c *caches) begin() (uint64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.gen, c.live
+	return c.gen, c.serving()
 }
 
+// serving: entries may be served and stored; the caller holds mu.
+func (c *caches) serving() bool { return c.live && !c.off }
+
 // keep reports whether a read begun at gen may be stored; the caller holds mu.
-func (c *caches) keep(gen uint64) bool { return c.live && c.gen == gen }
+func (c *caches) keep(gen uint64) bool { return c.serving() && c.gen == gen }
+
+// SetCaching switches the caches on (the default once Listen runs) or
+// off, emptying them, so the benchmark compares both in one run.
+func (a *Actions) SetCaching(on bool) {
+	a.caches.drop("")
+	a.caches.mu.Lock()
+	a.caches.off = !on
+	a.caches.mu.Unlock()
+}
 
 func (c *caches) token(key [32]byte, now time.Time) (User, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t, ok := c.tokens[key]
-	if !ok || !c.live || !now.Before(t.expires) {
+	if !ok || !c.serving() || !now.Before(t.expires) {
 		return User{}, false
 	}
 	return t.user, true
@@ -118,7 +131,7 @@ func (c *caches) policy(county string) (policy.Policy, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.policies[county]
-	return p, ok && c.live
+	return p, ok && c.serving()
 }
 
 func (c *caches) putPolicy(gen uint64, county string, p policy.Policy) {
@@ -132,7 +145,7 @@ func (c *caches) putPolicy(gen uint64, county string, p policy.Policy) {
 func (c *caches) calendar() (policy.Calendar, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.cal, c.cal != nil && c.live
+	return c.cal, c.cal != nil && c.serving()
 }
 
 func (c *caches) putCalendar(gen uint64, cal policy.Calendar) {

@@ -42,6 +42,8 @@ type Options struct {
 	// NoCaches runs the api without its in-memory caches (issue 16's
 	// comparison: every request reads tokens and policies from the database).
 	NoCaches bool
+	// CompareCaches measures the product side twice, caches on and off.
+	CompareCaches bool
 }
 
 // target is what a run drives: Temporal for the raw side, the HTTP API
@@ -49,6 +51,8 @@ type Options struct {
 type target struct {
 	temporal client.Client
 	apis     []string
+	// setCaches switches the api's caches (in process only; nil else).
+	setCaches func(on bool)
 }
 
 // Frontend compares raw Temporal calls with the product's HTTP requests
@@ -108,7 +112,7 @@ func inProcess(ctx context.Context, o Options) (target, func(), error) {
 		os.RemoveAll(dir)
 		return target{}, nil, err
 	}
-	return target{temporal: a.Temporal, apis: []string{a.URL}}, func() { a.Stop(); os.RemoveAll(dir) }, nil
+	return target{temporal: a.Temporal, apis: []string{a.URL}, setCaches: a.Actions().SetCaching}, func() { a.Stop(); os.RemoveAll(dir) }, nil
 }
 
 // measure runs every level on t: raw starts, product submissions, raw
@@ -151,13 +155,42 @@ func measure(ctx context.Context, o Options, t target) ([]Result, error) {
 		p.ids = make([]string, o.N)
 		subR := run(ctx, "POST /leaves", clients, o.N, p.submit)
 		settle()
+		var extra []Result
+		compare := o.CompareCaches && t.setCaches != nil
+		var offIDs []string
+		if compare {
+			// The same, the api's caches off, right after: the lever's
+			// before and after under the same load of the machine.
+			ids := p.ids
+			p.ids = make([]string, o.N)
+			t.setCaches(false)
+			extra = append(extra, run(ctx, "POST /leaves (no caches)", clients, o.N, p.submit))
+			t.setCaches(true)
+			offIDs, p.ids = p.ids, ids
+			settle()
+		}
 		decR := run(ctx, "POST decision", clients, o.N, p.decide)
 		settle()
+		if compare {
+			p.ids = offIDs
+			t.setCaches(false)
+			extra = append(extra, run(ctx, "POST decision (no caches)", clients, o.N, p.decide))
+			t.setCaches(true)
+			settle()
+		}
 		if err := ctx.Err(); err != nil {
 			return all, err // the level was cut short: its figures mean nothing
 		}
+		// The HTTP hop alone (an authenticated request that touches
+		// neither Temporal nor, with the caches, the database): what a
+		// decision costs beyond a raw update, less this, is the update's
+		// workflow task recording the read model.
+		hopR := run(ctx, "GET /me (HTTP hop)", clients, o.N, func(ctx context.Context, i int) error {
+			_, err := p.api.call(ctx, p.api.token(p.members[i%len(p.members)]), "GET", "/api/v1/me", nil, 200)
+			return err
+		})
 		level := []Result{rawStartR, subR, rawUpdR, decR}
-		printTable(o.Out, fmt.Sprintf("clients=%d", clients), level)
+		printTable(o.Out, fmt.Sprintf("clients=%d", clients), append(append(level, extra...), hopR))
 		fmt.Fprintf(o.Out, "ratios product/raw: submit throughput %.2fx, decision p50 %.2fx\n",
 			ratio(subR.Throughput(), rawStartR.Throughput()), ratio(float64(decR.Pct(50)), float64(rawUpdR.Pct(50))))
 		all = append(all, level...)
