@@ -110,7 +110,7 @@ func (a *Actions) absenceInput(ctx context.Context, u User, req AbsenceRequest, 
 			pending = &workflows.LeaveConflict{LeaveID: c.LeaveID, StartDate: c.StartDate, EndDate: c.EndDate, Status: c.Status}
 		}
 	}
-	pol, err := a.store.CurrentPolicy(ctx, mc.CountyID)
+	pol, err := a.currentPolicy(ctx, mc.CountyID)
 	if err != nil {
 		return workflows.AbsenceInput{}, err
 	}

@@ -62,6 +62,7 @@ type Actions struct {
 	guard     *loginGuard
 	keys      *seal.Keys
 	cityBoard boardCache
+	caches    *caches
 }
 
 // New builds the actions, filling defaults.
@@ -79,7 +80,7 @@ func New(cfg Config) *Actions {
 		cfg.Namespace = "default"
 	}
 	return &Actions{store: store.New(cfg.Pool), pool: cfg.Pool, tc: cfg.Temporal, namespace: cfg.Namespace,
-		log: cfg.Log, now: cfg.Now, tokenTTL: cfg.TokenTTL, guard: newLoginGuard(cfg.Login), keys: cfg.Keys}
+		log: cfg.Log, now: cfg.Now, tokenTTL: cfg.TokenTTL, guard: newLoginGuard(cfg.Login), keys: cfg.Keys, caches: newCaches()}
 }
 
 // Created is what a creating action answers: the new process, or (Repeated)

@@ -18,7 +18,7 @@ func (a *Actions) Authenticate(ctx context.Context, token string) (User, error) 
 	if token == "" {
 		return User{}, errs.New(errs.Unauthenticated, errs.MsgNoToken)
 	}
-	u, err := a.store.UserByToken(ctx, token)
+	u, err := a.userByToken(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {
 		return User{}, errs.New(errs.Unauthenticated, errs.MsgBadToken)
 	}
@@ -71,7 +71,9 @@ func (a *Actions) checkPassword(ctx context.Context, req LoginRequest) (User, er
 
 // Logout revokes the token.
 func (a *Actions) Logout(ctx context.Context, token string) error {
-	return a.store.RevokeToken(ctx, token)
+	err := a.store.RevokeToken(ctx, token)
+	a.caches.drop(store.ChangeAuth) // here at once; elsewhere by the notice
+	return err
 }
 
 // Me is the user resource of the API contract: who, which role, and the

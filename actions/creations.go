@@ -21,7 +21,7 @@ func (a *Actions) takeCreation(ctx context.Context, u User) (int64, error) {
 	if ctx.Value(unlimitedKey{}) != nil {
 		return 0, nil
 	}
-	pol, err := a.store.CurrentPolicy(ctx, u.CountyID)
+	pol, err := a.currentPolicy(ctx, u.CountyID)
 	if err != nil {
 		return 0, err
 	}

@@ -33,8 +33,11 @@ func checkLeaveStart(r policy.LeaveRules, kind string, start, now time.Time) err
 // onTeamForLeave: no team, no leave. A member not on a team today (left,
 // or joined but not yet filed) cannot ask for leave (409, saying why); a
 // leave may not start before the member joined their team.
-func (a *Actions) onTeamForLeave(ctx context.Context, memberID string, start, now time.Time) error {
-	st, err := a.onTeamNow(ctx, memberID, now)
+func onTeamForLeave(standing func() (store.Standing, error), start time.Time) error {
+	st, err := standing()
+	if err == nil {
+		err = teamCheck(st)
+	}
 	if err != nil {
 		return err
 	}
@@ -52,15 +55,20 @@ func (a *Actions) onTeamNow(ctx context.Context, memberID string, now time.Time)
 	if err != nil {
 		return st, err
 	}
+	return st, teamCheck(st)
+}
+
+// teamCheck refuses a member on no team (left, or joined and not filed).
+func teamCheck(st store.Standing) error {
 	switch {
 	case st.TeamID == "" && st.JoinOn != nil:
-		return st, errs.New(errs.Conflict, errs.MsgLeaveJoinNotFiled, st.JoinTeam, policy.FormatDate(*st.JoinOn))
+		return errs.New(errs.Conflict, errs.MsgLeaveJoinNotFiled, st.JoinTeam, policy.FormatDate(*st.JoinOn))
 	case st.TeamID == "" && st.LeftOn != nil:
-		return st, errs.New(errs.Conflict, errs.MsgLeaveTeamLeft, policy.FormatDate(*st.LeftOn), st.LeftTeam)
+		return errs.New(errs.Conflict, errs.MsgLeaveTeamLeft, policy.FormatDate(*st.LeftOn), st.LeftTeam)
 	case st.TeamID == "":
-		return st, errs.New(errs.Conflict, errs.MsgLeaveNoTeam)
+		return errs.New(errs.Conflict, errs.MsgLeaveNoTeam)
 	}
-	return st, nil
+	return nil
 }
 
 // joinWindow is how far around a leave the member's other leaves are read
@@ -79,6 +87,12 @@ func (a *Actions) routeJoined(ctx context.Context, rules policy.LeaveRules, cal 
 	if err != nil {
 		return workflows.Route{}, nil, err
 	}
+	return routeWith(rules, cal, mc, kind, start, end, others)
+}
+
+// routeWith is routeJoined on the member's nearby leaves read already.
+func routeWith(rules policy.LeaveRules, cal policy.Calendar, mc store.MemberContext, kind string, start, end time.Time,
+	others []store.NearLeave) (workflows.Route, *store.NearCheck, error) {
 	joined := JoinConsecutive(rules, cal, start, end, others)
 	rt, err := LeaveRouteFor(rules, cal, mc, kind, start, end, joined)
 	// A leave that would join is at most the gap away in days counted;
@@ -245,6 +259,10 @@ func (a *Actions) calendarCache() *calendarCache {
 // loaded, the holidays table's corrections, the built-in table. Periods
 // counted in days need it whatever the day counting.
 func (a *Actions) calendar(ctx context.Context) (policy.Calendar, error) {
+	if cal, ok := a.caches.calendar(); ok {
+		return cal, nil
+	}
+	gen, live := a.caches.begin()
 	c := a.calendarCache()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -256,11 +274,15 @@ func (a *Actions) calendar(ctx context.Context) (policy.Calendar, error) {
 		return nil, err
 	}
 	c.cal, c.read = cal, time.Now()
+	if live {
+		a.caches.putCalendar(gen, cal)
+	}
 	return cal, nil
 }
 
 // forgetCalendar makes the next calendar read go to the store.
 func (a *Actions) forgetCalendar() {
+	a.caches.drop(store.ChangeHolidays)
 	c := a.calendarCache()
 	c.mu.Lock()
 	c.cal = nil

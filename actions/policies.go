@@ -29,7 +29,7 @@ func (a *Actions) Policy(ctx context.Context, u User, scope string) (policy.Poli
 	if err := a.policyScope(ctx, u, scope); err != nil {
 		return policy.Policy{}, err
 	}
-	return a.store.CurrentPolicy(ctx, scope)
+	return a.currentPolicy(ctx, scope)
 }
 
 // PolicyVersions is every version of a county's rules, newest first.
@@ -66,5 +66,7 @@ func (a *Actions) PutPolicy(ctx context.Context, u User, req PolicyRequest) (pol
 	if err := req.Check(); err != nil {
 		return policy.Policy{}, err
 	}
-	return a.store.PutPolicy(ctx, req.Scope, req.Rules, u.Username)
+	p, err := a.store.PutPolicy(ctx, req.Scope, req.Rules, u.Username)
+	a.caches.drop("policy") // store.ChangePolicy: here at once; elsewhere by the notice
+	return p, err
 }

@@ -112,7 +112,7 @@ func (a *Actions) loadReport(ctx context.Context, o store.CountyOffices, month s
 
 // reportInput is the report's input under the county's policy in force.
 func (a *Actions) reportInput(ctx context.Context, o store.CountyOffices, month string) (workflows.ReportInput, policy.Policy, error) {
-	pol, err := a.store.CurrentPolicy(ctx, o.CountyID)
+	pol, err := a.currentPolicy(ctx, o.CountyID)
 	if err != nil {
 		return workflows.ReportInput{}, pol, err
 	}

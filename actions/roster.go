@@ -163,7 +163,7 @@ func canRecordRoster(u store.User, ps rosterParties) error {
 // deadline, in China time, before the workflow starts.
 func (a *Actions) rosterInput(ctx context.Context, u User, req RosterRequest, ps rosterParties, eff time.Time) (workflows.RosterChangeInput, error) {
 	t := ps.team
-	pol, err := a.store.CurrentPolicy(ctx, t.CountyID)
+	pol, err := a.currentPolicy(ctx, t.CountyID)
 	if err != nil {
 		return workflows.RosterChangeInput{}, err
 	}

@@ -83,6 +83,7 @@ func (a *Actions) ChangePassword(ctx context.Context, u User, req PasswordReques
 		return err
 	}
 	err := a.store.ChangePassword(ctx, u.ID, req.Current, req.New, req.Session)
+	a.caches.drop(store.ChangeAuth) // here at once; elsewhere by the notice
 	if errors.Is(err, store.ErrBadCredentials) {
 		return errs.Field("current_password", errs.MsgPasswordWrong)
 	}

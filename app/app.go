@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 	"go.uber.org/zap"
 
+	"zhucun/actions"
 	"zhucun/demo"
 	"zhucun/engine"
 	"zhucun/internal/seal"
@@ -52,6 +53,7 @@ type App struct {
 	stopMetrics func()
 	stopping    atomic.Bool // the SDK's complaints about shutting down go to debug
 	http        *http.Server
+	act         *actions.Actions
 	worker      sdkworker.Worker
 	cancel      context.CancelFunc
 	wg          sync.WaitGroup
@@ -219,7 +221,12 @@ func (a *App) listen(bg context.Context, cfg Config, log *zap.Logger) error {
 	ln := a.ln
 	a.wg.Add(1)
 	go func() { defer a.wg.Done(); srv.Actions().SweepUnstarted(bg, time.Minute, time.Minute) }()
+	if !cfg.NoCaches {
+		a.wg.Add(1)
+		go func() { defer a.wg.Done(); srv.Actions().Listen(bg) }()
+	}
 	a.http = srv.HTTPServer()
+	a.act = srv.Actions()
 	a.URL = listenURL(ln)
 	a.wg.Add(1)
 	go func() {
@@ -244,6 +251,9 @@ func (a *App) uiOrigins(cfg Config) []string {
 	}
 	return o
 }
+
+// Actions are the API's use cases (nil in a mode without the API).
+func (a *App) Actions() *actions.Actions { return a.act }
 
 // Stop shuts everything down in order: stop taking requests, let the worker
 // finish its tasks, then the engine and the database.

@@ -39,6 +39,10 @@ type Config struct {
 	// databases of its own.
 	TemporalStore string
 	HistoryShards int
+	// NoCaches keeps the api reading tokens, policies and holidays from
+	// the database on every request (the benchmark's comparison; caches
+	// are on by default, kept in step by LISTEN/NOTIFY).
+	NoCaches bool
 	// UIAddr is where the embedded server's Temporal Web UI listens; empty
 	// serves none.
 	UIAddr string

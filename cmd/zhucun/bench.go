@@ -31,6 +31,8 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server and all) to this file")
 	temporal := fs.String("temporal-address", "", "measure a running split deployment: its Temporal frontend host:port (with --api)")
 	apis := fs.String("api", "", "measure a running split deployment: its api base URLs, comma-separated, used in turn (with --temporal-address; the api processes run with --demo)")
+	noCaches := fs.Bool("no-caches", false, "in process: the api without its caches of tokens, policies and holidays (for before/after)")
+	compare := fs.Bool("compare-caches", false, "in process: measure submissions and decisions again with the caches off, right after, for before/after under the same load")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,7 +51,7 @@ func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	o := bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync, Store: *st, TemporalAddress: *temporal, Settle: *settle}
+	o := bench.Options{DatabaseURL: *db, Levels: ls, N: *n, Out: stdout, Synchronous: *sync, Store: *st, TemporalAddress: *temporal, Settle: *settle, NoCaches: *noCaches, CompareCaches: *compare}
 	if *apis != "" {
 		o.APIs = strings.Split(*apis, ",")
 		fmt.Fprintf(stdout, "zhucun bench: %d processes per level, split deployment: temporal %s, api %s\n", *n, *temporal, *apis)
