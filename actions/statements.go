@@ -27,6 +27,9 @@ type StatementRequest struct {
 // the Schedule does it on the 1st; an office may do it for a month the
 // Schedule missed. County offices their own county, city offices any.
 func (a *Actions) StartStatement(ctx context.Context, u User, req StatementRequest) (workflows.Statement, error) {
+	if u.Role == policy.RoleAdmin || (!canSeeCounty(u, req.CountyID) && !isCityOffice(u)) {
+		return workflows.Statement{}, errs.New(errs.Forbidden, errs.MsgPresenceScope)
+	}
 	f := errs.Fields{}
 	f.Check(req.CountyID != "", "county_id", errs.MsgRequired)
 	first, err := time.ParseInLocation("2006-01", req.Month, policy.China)
@@ -83,7 +86,7 @@ func (a *Actions) GetStatement(ctx context.Context, u User, id string) (workflow
 
 // ListStatements is the processes' filter over statements, within scope.
 func (a *Actions) ListStatements(ctx context.Context, u User, q Query) (List[workflows.Statement], error) {
-	if !canSeeCounty(u, u.CountyID) {
+	if c := q.Get("county"); !canSeeCounty(u, u.CountyID) || (c != "" && !canSeeCounty(u, c)) {
 		return List[workflows.Statement]{}, errs.New(errs.Forbidden, errs.MsgPresenceScope)
 	}
 	f, err := ProcessFilter(q)

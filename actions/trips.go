@@ -155,9 +155,11 @@ func tripOf(r store.TripRow) workflows.Trip {
 // one (steps, due), else from its row.
 func (a *Actions) tripFor(ctx context.Context, u User, id string) (workflows.Trip, error) {
 	row, err := a.store.Trip(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !canSee(u, Target{CountyID: row.CountyID,
-		TownshipID: row.TownshipID, UnitID: row.UnitID, MemberID: row.MemberID})) {
+	if errors.Is(err, store.ErrNotFound) {
 		return workflows.Trip{}, errs.New(errs.NotFound, errs.MsgTripOutOfScope)
+	}
+	if err == nil && !canSee(u, Target{CountyID: row.CountyID, TownshipID: row.TownshipID, UnitID: row.UnitID, MemberID: row.MemberID}) {
+		return workflows.Trip{}, errs.New(errs.Forbidden, errs.MsgTripOutOfScope)
 	}
 	if err != nil || !row.NeedsApproval {
 		return tripOf(row), err
