@@ -18,6 +18,8 @@ import (
 	"zhucun/workflows"
 )
 
+func init() { RegisterJob(workflows.JobMonthlyStatement, (*Activities).MonthlyStatementJob) }
+
 // registerPresence registers article 13's activity.
 func (a *Activities) registerPresence(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.ComputePresenceStatement, activity.RegisterOptions{Name: workflows.ActivityComputeStatement})

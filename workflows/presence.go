@@ -25,6 +25,10 @@ const (
 	StatementQuery           = "statement"
 )
 
+// JobMonthlyStatement is the Schedule and job that start every county's
+// statement for the month before, at 00:30 on the 1st (China time).
+const JobMonthlyStatement = "monthly-statement"
+
 // StepShortfallReview is the county bureau reviewing the shortfall items.
 const StepShortfallReview = "shortfall_review"
 
