@@ -3,12 +3,18 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"zhucun/policy"
 	"zhucun/store"
+	"zhucun/workflows"
 )
 
 // lastMonth is the China month before now, its first and last days.
@@ -204,6 +210,88 @@ func TestPresenceMonth(t *testing.T) {
 	if ab["status"] != "awaiting_explanation" {
 		t.Errorf("the explanation asked for: %v", ab["status"])
 	}
+	page := pageGet(t, pageClient(t, "shangcai-bureau"), "/presence-statements/"+id, 200)
+	if !strings.Contains(page, "已要求写情况说明") || !strings.Contains(page, "/absences/"+absence) {
+		t.Errorf("the statement's page does not show m25's item asked for an explanation: %.300s", page)
+	}
+	scheduledStatement(t, month, id)
+}
+
+func pageGet(t *testing.T, c *http.Client, path string, want int) string {
+	t.Helper()
+	resp, err := c.Get(H.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readAll(t, resp)
+	if resp.StatusCode != want {
+		t.Errorf("GET %s: %d, want %d: %.300s", path, resp.StatusCode, want, body)
+	}
+	return body
+}
+
+// TestPresencePages: a member reports a trip by the form (a bad one comes
+// back with the message beside its field), the committee sees it, a
+// bureau records a check by the form and reads the month's summary.
+func TestPresencePages(t *testing.T) {
+	m22 := pageClient(t, "m22")
+	today := policy.FormatDate(time.Now().In(policy.China))
+	post := func(c *http.Client, path string, form url.Values) (*http.Response, string) {
+		t.Helper()
+		resp, err := c.PostForm(H.URL+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, readAll(t, resp)
+	}
+	trip := url.Values{"start_date": {today}, "end_date": {today}, "destination": {""}, "purpose": {"乡里开会"}, "key": {"page-trip-1"}}
+	resp, body := post(m22, "/trips", trip)
+	if resp.StatusCode != 400 || !strings.Contains(body, "destination-error") {
+		t.Errorf("a trip without destination: %d %.300s", resp.StatusCode, body)
+	}
+	trip.Set("destination", "黄埠镇政府")
+	resp, body = post(m22, "/trips", trip)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Request.URL.Path, "/trips/") || !strings.Contains(body, "已报备外出") {
+		t.Fatalf("reported trip: %d at %s %.300s", resp.StatusCode, resp.Request.URL, body)
+	}
+	if list := pageGet(t, pageClient(t, "huangbu-committee"), "/trips", 200); !strings.Contains(list, "黄埠镇政府") {
+		t.Error("the township committee's trips page does not list the trip")
+	}
+	bureau := pageClient(t, "shangcai-bureau")
+	at := time.Now().In(policy.China).Add(-time.Minute).Format("2006-01-02T15:04")
+	resp, body = post(bureau, "/spot-checks", url.Values{"member_id": {"m22"}, "checked_at": {at}, "channel": {"phone"}, "result": {"excused"}, "cover_kind": {"trip"}})
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/spot-checks" || !strings.Contains(body, "已登记查岗") {
+		t.Errorf("spot check by the form: %d at %s %.300s", resp.StatusCode, resp.Request.URL, body)
+	}
+	if !strings.Contains(body, "excused") {
+		t.Error("the month's summary does not count the check")
+	}
+	pageGet(t, bureau, "/presence-statements", 200)
+	pageGet(t, m22, "/spot-checks", 404) // a member reads no supervisors' counts
+}
+
+// scheduledStatement triggers the worker's monthly-statement Schedule: its
+// tick's job (for last month, as on the 1st) starts 西平's statement and
+// finds 上蔡's, started already, untouched.
+func scheduledStatement(t *testing.T, month, shangcai string) {
+	ctx := context.Background()
+	if err := H.Temporal.ScheduleClient().GetHandle(ctx, workflows.JobMonthlyStatement).Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	city := H.Login(t, "zhumadian-bureau")
+	ids := func(county string) []string {
+		var out []string
+		for _, it := range items(t, city.JSON(t, "GET", "/api/v1/presence-statements?county="+county+"&limit=200", nil, 200)) {
+			if it["month"] == month {
+				out = append(out, it["id"].(string))
+			}
+		}
+		return out
+	}
+	absWait(t, "the Schedule's statement for 西平", func() bool { return len(ids("xiping")) == 1 })
+	if got := ids("shangcai"); fmt.Sprint(got) != "["+shangcai+"]" {
+		t.Errorf("上蔡's statements for %s after the Schedule: %v, want only %s", month, got, shangcai)
+	}
 }
 
 // TestPresenceBadInputAndCheckIn: each bad field named; the check-in is
@@ -231,4 +319,16 @@ func TestPresenceBadInputAndCheckIn(t *testing.T) {
 	bad(m23, "/api/v1/check-ins", map[string]any{"lat": 33.2}, "lat")
 	bureau.JSON(t, "POST", "/api/v1/check-ins", nil, 403)
 	m23.JSON(t, "POST", "/api/v1/trips/"+"00000000-0000-0000-0000-000000000000"+"/decision", map[string]any{"decision": "approve"}, 404)
+}
+
+func init() {
+	pageAccess["GET /trips"] = "GET /trips"
+	pageAccess["POST /trips"] = "POST /trips"
+	pageAccess["GET /trips/{id}"] = "GET /trips/{id}"
+	pageAccess["POST /trips/{id}/decision"] = "POST /trips/{id}/decision"
+	pageAccess["GET /spot-checks"] = "GET /spot-checks/summary"
+	pageAccess["POST /spot-checks"] = "POST /spot-checks"
+	pageAccess["GET /presence-statements"] = "GET /presence-statements"
+	pageAccess["GET /presence-statements/{id}"] = "GET /presence-statements/{id}"
+	pageAccess["POST /presence-statements/{id}/decision"] = "POST /presence-statements/{id}/decision"
 }

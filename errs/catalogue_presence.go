@@ -36,6 +36,9 @@ const (
 	MsgCheckinMembersOnly  Msg = "presence.checkin_members_only"
 	MsgCheckinPoint        Msg = "presence.checkin_point"
 	MsgCheckinDone         Msg = "presence.checkin_done"
+	MsgTripReportedFlash   Msg = "presence.trip_reported_flash"
+	MsgSpotCheckSavedFlash Msg = "presence.spot_check_saved_flash"
+	MsgDecidedFlash        Msg = "presence.decided_flash"
 )
 
 func init() {
@@ -72,6 +75,9 @@ func init() {
 		MsgCheckinMembersOnly:  "只有驻村工作队员本人可以签到",
 		MsgCheckinPoint:        "lat、lng 应一起填写，且为有效的经纬度（可不填）",
 		MsgCheckinDone:         "今天已经签到过了（每天一次）",
+		MsgTripReportedFlash:   "已报备外出",
+		MsgSpotCheckSavedFlash: "已登记查岗",
+		MsgDecidedFlash:        "已办理",
 	} {
 		catalogue[k] = v
 	}
