@@ -128,20 +128,21 @@ func matrixTable(tg matrixTargets) []matrixRow {
 
 		{method: "GET", path: "/members/m23/record", allow: "own head COUNTY", ok: []int{200}},
 		{method: "GET", path: "/board?county=shangcai", allow: "COUNTY", ok: []int{200}},
-		// Presence (article 13): refused bodies and unknown ids after the
-		// authorisation check (e2e/presence_test.go runs the real month).
+		// Presence (article 13): refused bodies after the authorisation
+		// check; the absence's id names no trip and no statement (404 to
+		// all). e2e/presence_test.go runs the real month.
 		{method: "POST", path: "/trips", body: map[string]any{"start_date": "x", "end_date": "x", "destination": "县城", "purpose": "矩阵"}, allow: "own peer", ok: []int{400}},
 		{method: "GET", path: "/trips?from=" + day(0), allow: "ALL", ok: []int{200}},
-		{method: "GET", path: "/trips/00000000-0000-4000-8000-000000000000", allow: "ALL", ok: []int{404}},
-		{method: "POST", path: "/trips/00000000-0000-4000-8000-000000000000/decision", body: map[string]any{"decision": "approve"}, allow: "ALL", ok: []int{404}},
+		{method: "GET", path: id("/trips/{A}"), allow: "ALL", ok: []int{404}},
+		{method: "POST", path: id("/trips/{A}/decision"), body: map[string]any{"decision": "approve"}, allow: "ALL", ok: []int{404}},
 		{method: "POST", path: "/spot-checks", body: map[string]any{"member_id": "m23", "checked_at": "x", "channel": "video", "result": "present"}, allow: "bur bur2 cbur", ok: []int{400}},
 		{method: "GET", path: "/spot-checks?county=shangcai", allow: "COUNTY", ok: []int{200}},
 		{method: "GET", path: "/spot-checks/summary?county=shangcai", allow: "COUNTY", ok: []int{200}},
 		{method: "POST", path: "/presence-statements", body: map[string]any{"county_id": "shangcai", "month": "2099-01"}, allow: "org bur corg cbur", ok: []int{400}},
 		{method: "GET", path: "/presence-statements?county=shangcai", allow: "COUNTY", ok: []int{200}},
-		{method: "GET", path: "/presence-statements/00000000-0000-4000-8000-000000000000", allow: "ALL", ok: []int{404}},
-		{method: "GET", path: "/presence-statements/00000000-0000-4000-8000-000000000000/members", allow: "ALL", ok: []int{404}},
-		{method: "POST", path: "/presence-statements/00000000-0000-4000-8000-000000000000/decision", body: map[string]any{"member_id": "m23", "decision": "excuse", "reason": "矩阵"}, allow: "ALL", ok: []int{404}},
+		{method: "GET", path: id("/presence-statements/{A}"), allow: "ALL", ok: []int{404}},
+		{method: "GET", path: id("/presence-statements/{A}/members"), allow: "ALL", ok: []int{404}},
+		{method: "POST", path: id("/presence-statements/{A}/decision"), body: map[string]any{"member_id": "m23", "decision": "excuse", "reason": "矩阵"}, allow: "ALL", ok: []int{404}},
 		{method: "POST", path: "/check-ins", allow: "own peer", ok: []int{409}}, // off unless the county turns it on
 		// 催办 of any kind: a county office in scope or a city office; nothing is overdue here.
 		{method: "POST", path: id("/processes/{A}/remind"), allow: "org bur corg cbur", ok: []int{409}},

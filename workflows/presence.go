@@ -216,6 +216,9 @@ func (w *statementWorkflow) detail() Statement {
 	st := w.st
 	st.Shortfalls = append([]Shortfall{}, w.st.Shortfalls...)
 	st.Steps = w.publishedSteps()
+	if st.Steps == nil {
+		st.Steps = []Step{}
+	}
 	st.Overdue = w.overdue()
 	return st
 }
