@@ -97,9 +97,11 @@ func (a *Actions) ReportTrip(ctx context.Context, u User, req TripRequest) (Crea
 				}
 			}
 			err := a.store.InsertTrip(ctx, row)
+			if err != nil {
+				a.releaseKey(ctx, u, key) // nothing was recorded under it
+			}
 			var ov *store.ErrTripOverlap
 			if errors.As(err, &ov) {
-				a.releaseKey(ctx, u, key)
 				return "", errs.New(errs.Conflict, errs.MsgTripOverlap, ov.StartDate, ov.EndDate)
 			}
 			return "", err
