@@ -63,6 +63,10 @@ func (a *Actions) PutPolicy(ctx context.Context, u User, req PolicyRequest) (pol
 		// defaults, as a stored version without them reads.
 		req.Rules.Creation = policy.Default().Creation
 	}
+	if req.Rules.Presence == (policy.PresenceRules{}) {
+		// Likewise for clients from before article 13's rules.
+		req.Rules.Presence = policy.DefaultPresence()
+	}
 	if err := req.Check(); err != nil {
 		return policy.Policy{}, err
 	}

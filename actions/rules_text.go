@@ -92,6 +92,7 @@ func RulesText(r policy.Rules) []RuleLine {
 		skip = "期限遇法定节假日不顺延"
 	}
 	add("periods.skip", days, "%s", skip)
+	out = append(out, presenceText(r.Presence)...)
 	return out
 }
 

@@ -41,6 +41,7 @@ func (a *Activities) Register(w worker.Registry) {
 	a.registerAbsence(w)
 	a.registerRoster(w)
 	a.registerJobs(w)
+	a.registerPresence(w)
 }
 
 // RecordProcess writes one snapshot: the process row (only if newer), its

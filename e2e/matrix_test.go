@@ -132,6 +132,22 @@ func matrixTable(tg matrixTargets) []matrixRow {
 		{method: "GET", path: "/robots", allow: "bur bur2", ok: []int{200}},
 		{method: "PUT", path: "/robots/team/" + tg.team, body: map[string]any{"kind": "slack", "url": "x"}, allow: "bur", ok: []int{400}},
 		{method: "DELETE", path: "/robots/team/" + tg.team, allow: "bur", ok: []int{200}},
+		// Presence (article 13): refused bodies after the authorisation
+		// check; the absence's id names no trip and no statement (404 to
+		// all). e2e/presence_test.go runs the real month.
+		{method: "POST", path: "/trips", body: map[string]any{"start_date": "x", "end_date": "x", "destination": "县城", "purpose": "矩阵"}, allow: "own peer", ok: []int{400}},
+		{method: "GET", path: "/trips?from=" + day(0), allow: "ALL", ok: []int{200}},
+		{method: "GET", path: id("/trips/{A}"), allow: "ALL", ok: []int{404}},
+		{method: "POST", path: id("/trips/{A}/decision"), body: map[string]any{"decision": "approve"}, allow: "ALL", ok: []int{404}},
+		{method: "POST", path: "/spot-checks", body: map[string]any{"member_id": "m23", "checked_at": "x", "channel": "video", "result": "present"}, allow: "bur bur2 cbur", ok: []int{400}},
+		{method: "GET", path: "/spot-checks?county=shangcai", allow: "COUNTY", ok: []int{200}},
+		{method: "GET", path: "/spot-checks/summary?county=shangcai", allow: "COUNTY", ok: []int{200}},
+		{method: "POST", path: "/presence-statements", body: map[string]any{"county_id": "shangcai", "month": "2099-01"}, allow: "org bur corg cbur", ok: []int{400}},
+		{method: "GET", path: "/presence-statements?county=shangcai", allow: "COUNTY", ok: []int{200}},
+		{method: "GET", path: id("/presence-statements/{A}"), allow: "ALL", ok: []int{404}},
+		{method: "GET", path: id("/presence-statements/{A}/members"), allow: "ALL", ok: []int{404}},
+		{method: "POST", path: id("/presence-statements/{A}/decision"), body: map[string]any{"member_id": "m23", "decision": "excuse", "reason": "矩阵"}, allow: "ALL", ok: []int{404}},
+		{method: "POST", path: "/check-ins", allow: "own peer", ok: []int{409}}, // off unless the county turns it on
 		// 催办 of any kind: a county office in scope or a city office; nothing is overdue here.
 		{method: "POST", path: id("/processes/{A}/remind"), allow: "org bur corg cbur", ok: []int{409}},
 		{method: "GET", path: "/policies/shangcai", allow: "OFFICES", ok: []int{200}},

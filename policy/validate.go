@@ -89,6 +89,7 @@ func (r Rules) Validate() map[string]string {
 	c := r.Creation
 	p.intRange("creation.per_minute", c.PerMinute, 1, 1000)
 	p.intRange("creation.per_day", c.PerDay, max(c.PerMinute, 1), 100000)
+	r.Presence.validate(p)
 
 	n := r.Notices
 	if (n.QuietFrom == "") != (n.QuietUntil == "") {

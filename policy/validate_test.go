@@ -98,8 +98,11 @@ func TestValidateNamesEachField(t *testing.T) {
 			"leave.filing_offices", "leave.joint_approvers", "leave.max_days", "leave.reminder_every",
 			"leave.threshold_days", "leave.township_approvers",
 			"roster.filing_days", "roster.filing_offices", "roster.min_team_size", "roster.report_days",
-			"creation.per_minute", "creation.per_day",
+			"creation.per_minute", "creation.per_day", "presence.min_days_month",
 		}},
+		{"presence: trip approval past a month, no minimum", func(r *Rules) {
+			r.Presence = PresenceRules{TripApprovalDays: 32, MinDaysMonth: 24}
+		}, []string{"presence.trip_approval_days", "presence.min_days_month"}},
 		{"creation limits: a day below a minute", func(r *Rules) {
 			r.Creation = CreationRules{PerMinute: 50, PerDay: 40}
 		}, []string{"creation.per_day"}},

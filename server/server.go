@@ -164,6 +164,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 		s.policyRoutes(r)
 		s.absenceRoutes(r)
 		s.rosterRoutes(r)
+		s.presenceRoutes(r)
 		s.accountRoutes(r)
 		s.robotRoutes(r)
 		s.attachmentRoutes(r)

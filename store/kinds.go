@@ -26,6 +26,10 @@ var kindSideTables = map[string]sideTableWriter{
 	// query joins its items to anything.
 	workflows.KindAbsenceReport: nil,
 	workflows.KindRosterChange:  queueRoster, // roster_changes.status: the ledger's SQL
+	// trips.status: the statement's SQL counts reported and approved trips.
+	workflows.KindTrip: queueTrip,
+	// presence_shortfalls: the items' statuses for lists and counts.
+	workflows.KindPresenceStatement: queueStatement,
 }
 
 // releaser gives back what a provisional process (workflows.Provisional)
@@ -43,6 +47,10 @@ var kindReleases = map[string]releaser{
 	workflows.KindAbsence:       nil,
 	workflows.KindAbsenceReport: nil,
 	workflows.KindRosterChange:  nil,
+	// A trip's row is inserted before its start and deleted by the
+	// request whose start failed; a statement starts with nothing reserved.
+	workflows.KindTrip:              nil,
+	workflows.KindPresenceStatement: nil,
 }
 
 // ErrNotReleasable: the kind's processes are never provisional, so there

@@ -199,6 +199,10 @@ func processURL(kind, id string) string {
 		return "/absences/" + id
 	case workflows.KindRosterChange:
 		return "/roster-changes/" + id
+	case workflows.KindTrip:
+		return "/trips/" + id
+	case workflows.KindPresenceStatement:
+		return "/presence-statements/" + id
 	}
 	return "/processes/" + id
 }

@@ -71,6 +71,7 @@ func (p *Pages) Routes(r chi.Router) {
 			p.adminRoutes(r)
 			p.boardRoutes(r)
 			p.robotRoutes(r)
+			p.presenceRoutes(r)
 		})
 	})
 }

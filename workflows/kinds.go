@@ -57,6 +57,18 @@ func Kinds() []KindSpec {
 			{StepReport, "台账上报"},
 		},
 		Statuses: []string{RosterAwaitingFiling, RosterFiled, RosterReported},
+	}, {
+		Name: KindTrip, Title: "外出报备", Workflow: TripWorkflow,
+		Steps: []StepSpec{
+			{StepApproval, "审批"},
+		},
+		Statuses: []string{TripPending, TripApproved, TripRefused},
+	}, {
+		Name: KindPresenceStatement, Title: "在岗月度统计", Workflow: StatementWorkflow,
+		Steps: []StepSpec{
+			{StepShortfallReview, "在岗天数不足审核"},
+		},
+		Statuses: []string{StatementReviewing, StatementDone},
 	}}
 }
 

@@ -28,6 +28,9 @@ const (
 	KindAbsence       = "absence"
 	KindAbsenceReport = "absence_report"
 	KindRosterChange  = "roster_change"
+	// Article 13 (trip.go, presence.go).
+	KindTrip              = "trip"
+	KindPresenceStatement = "presence_statement"
 )
 
 // Error types carried by ApplicationErrors from update validators; the

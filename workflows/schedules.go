@@ -33,7 +33,9 @@ type ScheduleSpec struct {
 // Schedules lists every Schedule. The worker creates (or updates) each one
 // when it starts, and no other.
 func Schedules() []ScheduleSpec {
-	return []ScheduleSpec{}
+	return []ScheduleSpec{
+		{ID: JobMonthlyStatement, Title: "在岗月度统计（每月1日）", Cron: "30 0 1 * *", Job: JobMonthlyStatement},
+	}
 }
 
 // TickWorkflowName is the workflow type a Schedule starts; the proof check
