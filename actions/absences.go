@@ -257,7 +257,11 @@ func (a *Actions) SignAbsence(ctx context.Context, u User, req DecisionRequest) 
 	if err != nil {
 		return ab, err
 	}
-	return a.updateAbsence(ctx, ab, workflows.AbsenceSign, workflows.SignArgs{Actor: signerOf(u), Decision: req.Decision, Comment: req.Comment})
+	act, err := a.deciderOf(ctx, u, true, a.waitingOf(ctx, ab.ID))
+	if err != nil {
+		return ab, err
+	}
+	return a.updateAbsence(ctx, ab, workflows.AbsenceSign, workflows.SignArgs{Actor: act, Decision: req.Decision, Comment: req.Comment})
 }
 
 // signerOf is u as the signer of an explanation: the unit's principal
