@@ -153,3 +153,38 @@ func (a *Actions) copyParties(ctx context.Context, rules policy.LeaveRules, mc s
 	}
 	return out, nil
 }
+
+// handedSteps adds to a leave page's steps what issue 20 changed: a step
+// handed over to the viewer's account, or to one the viewer is deputy for
+// today, is the viewer's to decide; an approver may hand over what waits
+// on them; the member may urge a step waiting on someone else.
+func (a *Actions) handedSteps(ctx context.Context, u User, l workflows.Leave, can *LeaveSteps) error {
+	mine := map[string]bool{"user:" + u.ID.String(): true}
+	if mayDelegate(u) {
+		dels, err := a.store.ActiveDelegationsTo(ctx, u.ID, policy.FormatDate(a.today()))
+		if err != nil {
+			return err
+		}
+		for _, d := range dels {
+			mine["user:"+d.DelegatorID.String()] = true
+		}
+	}
+	for _, st := range l.Steps {
+		if !st.Open() {
+			continue
+		}
+		for _, p := range st.WaitingOn {
+			switch {
+			case p.Role == policy.RoleMember:
+			case u.Role == policy.RoleMember && u.MemberID == l.MemberID:
+				can.Urge = true
+			case mine[p.Key()] && (st.Name == workflows.StepApproval || st.Name == workflows.StepExtensionApproval):
+				can.Decide, can.DecideStep = true, st.Name
+			case mine[p.Key()] && st.Name == workflows.StepFiling:
+				can.File = true
+			}
+		}
+	}
+	can.HandOver = mayDelegate(u) && (can.Decide || can.File)
+	return nil
+}

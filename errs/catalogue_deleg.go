@@ -27,9 +27,10 @@ const (
 	MsgDelegEndedNotice Msg = "delegation.ended_notice"
 	MsgUrgeOwn          Msg = "urge.own"
 	MsgUrgeNothing      Msg = "urge.nothing"
+	MsgUrgeSelf         Msg = "urge.self"
 	MsgUrgeNextAt       Msg = "urge.next_at"
 	MsgUrgeSent         Msg = "urge.sent"
-	MsgHandedOverNotice Msg = "handover.done_notice"
+	MsgHandOverDone     Msg = "handover.done"
 	MsgCopyTo           Msg = "policy.copy_to"
 	MsgEvHandedOver     Msg = "member.event.handed_over"
 	MsgEvCopied         Msg = "member.event.copied"
@@ -61,9 +62,10 @@ func init() {
 		MsgDelegEndedNotice: "委托已结束",
 		MsgUrgeOwn:          "只能催办自己的事项",
 		MsgUrgeNothing:      "此事项当前没有等待他人处理的步骤",
+		MsgUrgeSelf:         "这一步等待您本人处理，无需催办",
 		MsgUrgeNextAt:       "您已于 %s 催办过这一步，%s 之后可再次催办",
 		MsgUrgeSent:         "已催办，对方已收到提醒",
-		MsgHandedOverNotice: "已转交给%s",
+		MsgHandOverDone:     "已转交，对方已收到通知",
 		MsgCopyTo:           "抄送对象只能是 team_leader（队长）或 unit_head（派出单位负责人）",
 		MsgEvHandedOver:     "转交",
 		MsgEvCopied:         "抄送",

@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"zhucun/policy"
 )
 
 // Delegation is one 委托: the deputy acts for the delegator on the days
@@ -49,6 +51,10 @@ func scanDelegation(r pgx.Row) (Delegation, error) {
 		&d.StartDate, &d.EndDate, &d.Reason, &d.CreatedAt, &d.EndedAt, &d.Principal)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = ErrNotFound
+	}
+	d.CreatedAt = d.CreatedAt.In(policy.China)
+	if d.EndedAt != nil {
+		*d.EndedAt = d.EndedAt.In(policy.China)
 	}
 	return d, err
 }

@@ -101,6 +101,11 @@ func (c *core) validateMemberUrge(now time.Time, a UrgeArgs) error {
 		return forbidden(errs.MsgUrgeOwn)
 	}
 	steps := c.othersSteps()
+	if len(steps) == 0 && len(c.openSteps()) > 0 {
+		// What is open waits on the member: no one else to urge, as
+		// before issue 20 (a member could not urge).
+		return forbidden(errs.MsgUrgeSelf)
+	}
 	if len(steps) == 0 {
 		return conflict(errs.MsgUrgeNothing)
 	}
