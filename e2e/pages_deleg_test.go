@@ -82,6 +82,9 @@ func TestPagesDelegationHandOverUrgeCopy(t *testing.T) {
 	}
 
 	liPage := pageClient(t, "huangbu-committee-li")
+	if _, body := pageGet(t, liPage, "/inbox"); !strings.Contains(body, id) {
+		t.Errorf("李委员's 待办 page does not list the leave handed over")
+	}
 	if _, body := pageGet(t, liPage, "/leaves/"+id); !strings.Contains(body, `action="/leaves/`+id+`/decision"`) {
 		t.Errorf("李委员 is not offered the decision of the leave handed over")
 	}
@@ -93,6 +96,9 @@ func TestPagesDelegationHandOverUrgeCopy(t *testing.T) {
 	}
 
 	zhang := pageClient(t, "huangbu-committee-zhang")
+	if _, body := pageGet(t, zhang, "/inbox"); !strings.Contains(body, id) {
+		t.Errorf("the deputy's 待办 page does not list the leave handed to 李委员")
+	}
 	if st, body := pagePost(t, zhang, "/leaves/"+id+"/decision", url.Values{"decision": {"approve"}, "comment": {"同意"}}); st != 200 || !strings.Contains(body, "张干事（代李委员）") {
 		t.Errorf("the deputy's decision on the page: %d", st)
 	}

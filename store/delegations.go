@@ -219,3 +219,15 @@ func (s *Store) UserEnabled(ctx context.Context, id uuid.UUID) (bool, error) {
 	}
 	return !disabled, err
 }
+
+// WaitingCountOf is WaitingCount over several parties (see InboxOf); a
+// process step waiting on two of them counts once.
+func (s *Store) WaitingCountOf(ctx context.Context, parties []string, step string, now time.Time) (total, overdue int, err error) {
+	if len(parties) == 1 {
+		return s.WaitingCount(ctx, parties[0], step, now)
+	}
+	err = s.Pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE due_at < $3) FROM (
+		SELECT DISTINCT process_id, step, due_at FROM process_waiting WHERE party = ANY($1) AND ($2 = '' OR step = $2)) x`,
+		parties, step, now).Scan(&total, &overdue)
+	return total, overdue, err
+}
