@@ -257,19 +257,17 @@ func (a *Actions) SignAbsence(ctx context.Context, u User, req DecisionRequest) 
 	if err != nil {
 		return ab, err
 	}
-	return a.updateAbsence(ctx, ab, workflows.AbsenceSign, workflows.SignArgs{Actor: signerOf(u), Decision: req.Decision, Comment: req.Comment})
+	// The signer: the unit's principal (一把手) acts AsPrincipal, any
+	// other head does not and the workflow refuses them, unless the
+	// principal named that head deputy for today (委托): then it acts
+	// AsPrincipal on the principal's behalf, and the signature records both.
+	act, err := a.deciderOf(ctx, u, true, a.waitingOf(ctx, ab.ID))
+	if err != nil {
+		return ab, err
+	}
+	return a.updateAbsence(ctx, ab, workflows.AbsenceSign, workflows.SignArgs{Actor: act, Decision: req.Decision, Comment: req.Comment})
 }
 
-// signerOf is u as the signer of an explanation: the unit's principal
-// (一把手) acts AsPrincipal, any other head does not, and the workflow
-// refuses them. Delegation (a later issue) plugs in here: a head the
-// principal delegated to would act AsPrincipal with OnBehalfOf the
-// principal's user id, and the signature records both.
-func signerOf(u User) workflows.Actor {
-	act := actorOf(u)
-	act.AsPrincipal = u.Role == policy.RoleUnitHead && u.Principal
-	return act
-}
 
 // VoidAbsence is a county office voiding an absence recorded wrongly
 // (误报), with a reason: it leaves the report and the member's tally.

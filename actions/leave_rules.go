@@ -233,7 +233,11 @@ func (a *Actions) FileLeaveStep(ctx context.Context, u User, req FilingRequest) 
 	if err != nil {
 		return workflows.Leave{}, err
 	}
-	return a.updateLeave(ctx, p.ID, workflows.LeaveFile, workflows.ActorArgs{Actor: actorOf(u), Comment: req.Comment, Step: req.Step})
+	act, err := a.deciderOf(ctx, u, false, a.waitingOf(ctx, p.ID))
+	if err != nil {
+		return workflows.Leave{}, err
+	}
+	return a.updateLeave(ctx, p.ID, workflows.LeaveFile, workflows.ActorArgs{Actor: act, Comment: req.Comment, Step: req.Step})
 }
 
 // calendarTTL bounds how long a process keeps the working-day calendar

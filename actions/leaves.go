@@ -109,6 +109,10 @@ func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id s
 		return workflows.LeaveInput{}, nil, err
 	}
 	submitted := now.Truncate(time.Millisecond).In(policy.China)
+	copyTo, err := a.copyParties(ctx, rules, mc, start)
+	if err != nil {
+		return workflows.LeaveInput{}, nil, err
+	}
 	return workflows.LeaveInput{
 		ID: id, MemberID: mc.MemberID, MemberName: mc.MemberName, UnitID: mc.UnitID, TeamID: mc.TeamID,
 		TownshipID: mc.TownshipID, CountyID: mc.CountyID, Kind: req.Kind,
@@ -119,6 +123,7 @@ func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id s
 		ReturnDueAt:   policy.ReturnDueIn(rules, policy.PeriodsOf(pol.Rules, cal), end),
 		ApprovalDueAt: policy.ApprovalDue(rules, start, submitted),
 		SubmittedBy:   actorOf(u), SubmittedAt: submitted,
+		CopyTo: copyTo,
 	}, near, nil
 }
 
@@ -248,8 +253,12 @@ func (a *Actions) DecideLeave(ctx context.Context, u User, req DecisionRequest) 
 		return workflows.Leave{}, err
 	}
 	var leave workflows.Leave
+	act, err := a.deciderOf(ctx, u, false, a.waitingOf(ctx, id))
+	if err != nil {
+		return leave, err
+	}
 	err = a.send(ctx, workflows.LeaveWorkflowID(id), workflows.LeaveDecide,
-		workflows.DecideArgs{Actor: actorOf(u), Decision: req.Decision, Comment: req.Comment}, &leave,
+		workflows.DecideArgs{Actor: act, Decision: req.Decision, Comment: req.Comment}, &leave,
 		func() error {
 			if _, _, err := a.leaveFor(ctx, u, id); err != nil {
 				return err
@@ -261,7 +270,7 @@ func (a *Actions) DecideLeave(ctx context.Context, u User, req DecisionRequest) 
 
 // FileLeave is a county office's acknowledgement of a filing (备案).
 func (a *Actions) FileLeave(ctx context.Context, u User, req CommentRequest) (workflows.Leave, error) {
-	return a.actorUpdate(ctx, u, req, workflows.LeaveFile)
+	return a.FileLeaveStep(ctx, u, FilingRequest{Ref: req.Ref, Comment: req.Comment})
 }
 
 // WithdrawLeave is the member taking back a leave still pending.

@@ -42,23 +42,29 @@ func (a *Actions) WorkQueue(ctx context.Context, u User, q Query) (WorkList, err
 
 // WaitingTotal is how many items wait on the caller: the header's badge.
 func (a *Actions) WaitingTotal(ctx context.Context, u User) (int, error) {
-	n, _, err := a.store.WaitingCount(ctx, partyOf(u).Key(), "", a.now())
+	parties, err := a.inboxParties(ctx, u)
+	if err != nil {
+		return 0, err
+	}
+	n, _, err := a.store.WaitingCountOf(ctx, parties, "", a.now())
 	return n, err
 }
 
 // waiting reads a page and counts the whole list at once, on two
 // connections: the page's time is the slower query's, not their sum.
 func (a *Actions) waiting(ctx context.Context, u User, step, cursor string) (WorkList, error) {
-	party := partyOf(u).Key()
 	var l WorkList
+	parties, err := a.inboxParties(ctx, u)
+	if err != nil {
+		return l, err
+	}
 	var countErr error
 	counted := make(chan struct{})
 	go func() {
 		defer close(counted)
-		l.Total, l.Overdue, countErr = a.store.WaitingCount(ctx, party, step, a.now())
+		l.Total, l.Overdue, countErr = a.store.WaitingCountOf(ctx, parties, step, a.now())
 	}()
-	var err error
-	l.Items, l.Next, err = a.store.Waiting(ctx, store.WaitingFilter{Party: party, Step: step, Cursor: cursor, Limit: 100})
+	l.Items, l.Next, err = a.store.Waiting(ctx, store.WaitingFilter{Party: parties[0], Parties: parties, Step: step, Cursor: cursor, Limit: 100})
 	<-counted
 	if err == nil {
 		err = countErr

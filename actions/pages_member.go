@@ -118,13 +118,18 @@ func byWhom(d workflows.Decision, mc store.MemberContext) string {
 // acknowledgement.
 type LeaveSteps struct {
 	Withdraw, Extend, Return, Decide, File bool
+	// HandOver and Urge (issue 20): 转交 a step that waits on the viewer;
+	// the member's 催办 of a step waiting on someone else.
+	HandOver, Urge bool
 	// DecideStep is the approval step the decision is for (approval or
 	// extension_approval).
 	DecideStep string
 }
 
 // Any reports whether the viewer may take any step.
-func (s LeaveSteps) Any() bool { return s.Withdraw || s.Extend || s.Return || s.Decide || s.File }
+func (s LeaveSteps) Any() bool {
+	return s.Withdraw || s.Extend || s.Return || s.Decide || s.File || s.HandOver || s.Urge
+}
 
 func leaveSteps(l workflows.Leave, me workflows.Party, now time.Time) LeaveSteps {
 	var s LeaveSteps
@@ -213,6 +218,9 @@ func (a *Actions) LeavePage(ctx context.Context, u User, id string) (LeavePage, 
 	}
 	pg := LeavePage{Leave: l, Place: mc, Timeline: events, Viewer: partyOf(u), Can: leaveSteps(l, partyOf(u), a.now()),
 		DayCounting: pol.Rules.Leave.DayCounting}
+	if err := a.handedSteps(ctx, u, l, &pg.Can); err != nil {
+		return pg, err
+	}
 	pg.Year, pg.Earlier, pg.Tally, err = a.earlierLeaves(ctx, u, l)
 	return pg, err
 }

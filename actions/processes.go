@@ -129,7 +129,11 @@ func (a *Actions) Inbox(ctx context.Context, u User, q Query) (List[store.InboxI
 	if err != nil {
 		return List[store.InboxItem]{}, err
 	}
-	items, next, err := a.store.Inbox(ctx, partyOf(u).Key(), q.Get("cursor"), limit)
+	parties, err := a.inboxParties(ctx, u)
+	if err != nil {
+		return List[store.InboxItem]{}, err
+	}
+	items, next, err := a.store.InboxOf(ctx, parties, q.Get("cursor"), limit)
 	return List[store.InboxItem]{Items: items, Next: next}, err
 }
 

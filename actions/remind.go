@@ -19,6 +19,9 @@ import (
 // an overdue open step, not this office's 催办 within 24 hours), records
 // it and tells whoever the step waits on.
 func (a *Actions) RemindProcess(ctx context.Context, u User, req CommentRequest) (store.Process, error) {
+	if u.Role == policy.RoleMember {
+		return a.urgeMember(ctx, u, req)
+	}
 	if !canBoard(u) || u.Role == policy.RoleAdmin { // the administrator keeps the system, not the rules
 		return store.Process{}, errs.New(errs.Forbidden, errs.MsgUrgeOffices)
 	}

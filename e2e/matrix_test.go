@@ -149,7 +149,14 @@ func matrixTable(tg matrixTargets) []matrixRow {
 		{method: "POST", path: id("/presence-statements/{A}/decision"), body: map[string]any{"member_id": "m23", "decision": "excuse", "reason": "矩阵"}, allow: "ALL", ok: []int{404}},
 		{method: "POST", path: "/check-ins", allow: "own peer", ok: []int{409}}, // off unless the county turns it on
 		// 催办 of any kind: a county office in scope or a city office; nothing is overdue here.
-		{method: "POST", path: id("/processes/{A}/remind"), allow: "org bur corg cbur", ok: []int{409}},
+		// The member may urge their own process too since issue 20; nothing waits on anyone else.
+		{method: "POST", path: id("/processes/{A}/remind"), allow: "own org bur corg cbur", ok: []int{409}},
+		// Issue 20: 转交, 委托 and 抄送我的 (an unknown account: 400 for those who may).
+		{method: "POST", path: id("/processes/{L}/handover"), body: map[string]any{"to": "matrix-nobody", "comment": "矩阵"}, allow: "head twp org bur corg cbur", ok: []int{400, 409}},
+		{method: "GET", path: "/delegations", allow: "ALL", ok: []int{200}},
+		{method: "POST", path: "/delegations", body: map[string]any{"deputy": "matrix-nobody", "start_date": day(0), "end_date": day(0)}, allow: "head head2 twp twp2 org org2 bur bur2 corg cbur", ok: []int{400}},
+		{method: "POST", path: "/delegations/00000000-0000-4000-8000-000000000000/end", allow: "ALL", ok: []int{404}},
+		{method: "GET", path: "/copies", allow: "ALL", ok: []int{200}},
 		{method: "GET", path: "/policies/shangcai", allow: "OFFICES", ok: []int{200}},
 		{method: "GET", path: "/policies/shangcai/versions", allow: "OFFICES", ok: []int{200}},
 		{method: "PUT", path: "/policies/shangcai", body: map[string]any{"rules": map[string]any{}}, allow: "CITY", ok: []int{400}},
@@ -491,6 +498,7 @@ func routePattern(path string, tg matrixTargets) string {
 		"/policies/shangcai", "/policies/{county}", "/reports/absences/shangcai/2099-01", "/reports/absences/{county}/{month}",
 		"/holidays/2027", "/holidays/{year}", "/holidays/2099", "/holidays/{year}",
 		"/accounts/matrix-nobody/", "/accounts/{username}/",
-		"/robots/team/"+tg.team, "/robots/{scope}/{id}")
+		"/robots/team/"+tg.team, "/robots/{scope}/{id}",
+		"/delegations/00000000-0000-4000-8000-000000000000/", "/delegations/{id}/")
 	return r.Replace(path)
 }

@@ -210,14 +210,14 @@ func TestPresenceMonth(t *testing.T) {
 	if ab["status"] != "awaiting_explanation" {
 		t.Errorf("the explanation asked for: %v", ab["status"])
 	}
-	page := pageGet(t, pageClient(t, "shangcai-bureau"), "/presence-statements/"+id, 200)
+	page := pageGetWant(t, pageClient(t, "shangcai-bureau"), "/presence-statements/"+id, 200)
 	if !strings.Contains(page, "已要求写情况说明") || !strings.Contains(page, "/absences/"+absence) {
 		t.Errorf("the statement's page does not show m25's item asked for an explanation: %.300s", page)
 	}
 	scheduledStatement(t, month, id)
 }
 
-func pageGet(t *testing.T, c *http.Client, path string, want int) string {
+func pageGetWant(t *testing.T, c *http.Client, path string, want int) string {
 	t.Helper()
 	resp, err := c.Get(H.URL + path)
 	if err != nil {
@@ -254,7 +254,7 @@ func TestPresencePages(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Request.URL.Path, "/trips/") || !strings.Contains(body, "已报备外出") {
 		t.Fatalf("reported trip: %d at %s %.300s", resp.StatusCode, resp.Request.URL, body)
 	}
-	if list := pageGet(t, pageClient(t, "huangbu-committee"), "/trips", 200); !strings.Contains(list, "黄埠镇政府") {
+	if list := pageGetWant(t, pageClient(t, "huangbu-committee"), "/trips", 200); !strings.Contains(list, "黄埠镇政府") {
 		t.Error("the township committee's trips page does not list the trip")
 	}
 	bureau := pageClient(t, "shangcai-bureau")
@@ -266,8 +266,8 @@ func TestPresencePages(t *testing.T) {
 	if !strings.Contains(body, "excused") {
 		t.Error("the month's summary does not count the check")
 	}
-	pageGet(t, bureau, "/presence-statements", 200)
-	pageGet(t, m22, "/spot-checks", 404) // a member reads no supervisors' counts
+	pageGetWant(t, bureau, "/presence-statements", 200)
+	pageGetWant(t, m22, "/spot-checks", 404) // a member reads no supervisors' counts
 }
 
 // scheduledStatement triggers the worker's monthly-statement Schedule: its

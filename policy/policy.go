@@ -128,7 +128,17 @@ type LeaveRules struct {
 	// (pending or approved) by at most this many days, counted as
 	// DayCounting counts, is routed on their combined total.
 	ConsecutiveGapDays int `json:"consecutive_gap_days"`
+	// CopyTo names who receives a copy (抄送) of a decided leave: CopyTeamLeader
+	// (the member's team leader), CopyUnitHead (the heads of the member's
+	// unit). Empty (the city's default): no copies.
+	CopyTo []string `json:"copy_to,omitempty"`
 }
+
+// 抄送 recipients a county's rules may name (LeaveRules.CopyTo).
+const (
+	CopyTeamLeader = "team_leader"
+	CopyUnitHead   = "unit_head"
+)
 
 // AbsenceRules govern article 18: explanations and the monthly report.
 type AbsenceRules struct {

@@ -55,6 +55,7 @@ func (r Rules) Validate() map[string]string {
 		p.add("leave.escalate_after", errs.MsgRuleNotBefore, l.ReminderEvery.D(), l.EscalateAfter.D())
 	}
 	p.escalation("leave.escalation", l.Escalation)
+	p.copyTo("leave.copy_to", l.CopyTo)
 	if l.FilingDue <= 0 {
 		p.add("leave.filing_due", errs.MsgRulePositive, l.FilingDue.D())
 	}
@@ -183,5 +184,16 @@ func (p problems) positive(path string, list []Duration) {
 		if d <= 0 {
 			p.add(path, errs.MsgRuleEntry, i+1, d.D())
 		}
+	}
+}
+
+// copyTo: each 抄送 recipient known and named once; none is fine.
+func (p problems) copyTo(path string, list []string) {
+	seen := map[string]bool{}
+	for _, c := range list {
+		if (c != CopyTeamLeader && c != CopyUnitHead) || seen[c] {
+			p.add(path, errs.MsgCopyTo)
+		}
+		seen[c] = true
 	}
 }

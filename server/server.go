@@ -168,6 +168,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 		s.accountRoutes(r)
 		s.robotRoutes(r)
 		s.attachmentRoutes(r)
+		s.delegationRoutes(r)
 	})
 }
 

@@ -93,10 +93,13 @@ type WorkItem struct {
 // WaitingFilter picks a party's waiting items: one step only (Step, "" for
 // all), from a cursor, at most Limit (1-200, default 100).
 type WaitingFilter struct {
-	Party  string
-	Step   string
-	Cursor string
-	Limit  int
+	Party string
+	// Parties, when set, replaces Party: the caller's office, its own
+	// account and the accounts it is deputy for (issue 20).
+	Parties []string
+	Step    string
+	Cursor  string
+	Limit   int
 }
 
 // Waiting lists what waits on a party, soonest due first (no due time
@@ -145,7 +148,11 @@ func waitingQuery(f WaitingFilter) (string, []any, int, error) {
 		limit = 100
 	}
 	var w where
-	w.add("w.party = ?", f.Party)
+	if len(f.Parties) > 0 {
+		w.add("w.party = ANY(?)", f.Parties)
+	} else {
+		w.add("w.party = ?", f.Party)
+	}
 	if f.Step != "" {
 		w.add("w.step = ?", f.Step)
 	}

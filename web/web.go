@@ -72,6 +72,7 @@ func (p *Pages) Routes(r chi.Router) {
 			p.boardRoutes(r)
 			p.robotRoutes(r)
 			p.presenceRoutes(r)
+			p.delegRoutes(r)
 		})
 	})
 }

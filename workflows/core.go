@@ -257,7 +257,7 @@ func (c *core) escalate(ctx workflow.Context, s *Step, subject string) {
 	var to []Party
 	for _, p := range s.WaitingOn {
 		for _, e := range c.escalation {
-			if e.From.Key() == p.Key() && e.To.Key() != p.Key() && !hasParty(s.WaitingOn, e.To) {
+			if e.From.Key() == p.Office().Key() && e.To.Key() != p.Office().Key() && !hasParty(s.WaitingOn, e.To) {
 				to = appendParty(to, e.To)
 			}
 		}

@@ -102,6 +102,9 @@ type LeaveInput struct {
 	EndAt       time.Time `json:"end_at"`
 	ReturnDueAt time.Time `json:"return_due_at"`
 	SubmittedBy Actor     `json:"submitted_by"`
+	// CopyTo: who receives a copy (抄送) of the decided leave, resolved
+	// from the county's rules at submission (LeaveRules.CopyTo).
+	CopyTo []Party `json:"copy_to,omitempty"`
 	// SubmittedAt is when the server took the request: the opening state
 	// is built as of then, by server and workflow alike.
 	SubmittedAt time.Time `json:"submitted_at"`
@@ -198,6 +201,8 @@ type Leave struct {
 	// Cancelled: when and why the member cancelled it (撤销).
 	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
 	CancelReason string     `json:"cancel_reason,omitempty"`
+	// CopiedTo: the parties (keys) a copy of the decision went to (抄送).
+	CopiedTo []string `json:"copied_to,omitempty"`
 }
 
 type leaveWorkflow struct {
@@ -210,12 +215,15 @@ type leaveWorkflow struct {
 	pendingExt         *ExtendArgs
 	// rules17: started with issue 17's rules (VersionRules17).
 	rules17 bool
+	// issue20: started with hand-over and copies (VersionIssue20).
+	issue20 bool
 }
 
 // LeaveWorkflow runs one leave from submission to 销假.
 func LeaveWorkflow(ctx workflow.Context, in LeaveInput) (Leave, error) {
 	v := workflow.GetVersion(ctx, VersionRules17, workflow.DefaultVersion, 1)
-	w, err := newLeaveWorkflow(ctx, in, v >= 1)
+	v20 := workflow.GetVersion(ctx, VersionIssue20, workflow.DefaultVersion, 1)
+	w, err := newLeaveWorkflow(ctx, in, v >= 1, v20 >= 1)
 	if err != nil {
 		return Leave{}, err
 	}
@@ -267,7 +275,7 @@ func LeaveOpening(in LeaveInput) (Snapshot, Leave, error) {
 	return w.snapshot(w.leave.Status, l), l, nil
 }
 
-func newLeaveWorkflow(ctx workflow.Context, in LeaveInput, rules17 bool) (*leaveWorkflow, error) {
+func newLeaveWorkflow(ctx workflow.Context, in LeaveInput, rules17, issue20 bool) (*leaveWorkflow, error) {
 	// Histories from before SubmittedAt existed open at the first task's time.
 	now := chinaNow(ctx)
 	if !in.SubmittedAt.IsZero() {
@@ -277,6 +285,7 @@ func newLeaveWorkflow(ctx workflow.Context, in LeaveInput, rules17 bool) (*leave
 	if err != nil {
 		return nil, err
 	}
+	w.issue20 = issue20
 	handlers := []struct {
 		name     string
 		fn       any
@@ -296,6 +305,10 @@ func newLeaveWorkflow(ctx workflow.Context, in LeaveInput, rules17 bool) (*leave
 		}
 	}
 	if err := w.registerUrge(ctx, w.subject, w.save); err != nil {
+		return nil, err
+	}
+	handed := []string{StepApproval, StepExtensionApproval, StepFiling}
+	if err := w.registerHandOver(ctx, issue20, handed, w.subject, w.save); err != nil {
 		return nil, err
 	}
 	if err := workflow.SetUpdateHandler(ctx, LeaveSubmitted, func(ctx workflow.Context) (Leave, error) {
@@ -407,8 +420,13 @@ func (w *leaveWorkflow) validateDecide(ctx workflow.Context, a DecideArgs) error
 	if a.Decision != "approve" && a.Decision != "refuse" {
 		return invalid(errs.MsgOneOf, "approve, refuse")
 	}
-	if s := w.approvalStep(); s != nil && hasParty(s.WaitingOn, a.Actor.Party) {
-		return nil
+	if s := w.approvalStep(); s != nil {
+		if _, ok := s.holder(a.Actor); ok {
+			return nil
+		}
+		if s.handedAway(a.Actor) {
+			return forbidden(errs.MsgHandedOver)
+		}
 	}
 	if w.everApprover(a.Actor.Party) {
 		return conflict(errs.MsgLeaveNotWaiting)
@@ -423,13 +441,8 @@ func (w *leaveWorkflow) decide(ctx workflow.Context, a DecideArgs) (Leave, error
 		By: a.Actor.UserID, ByName: a.Actor.Name, Role: a.Actor.Party.Role, Party: a.Actor.Party.Key(),
 		Decision: a.Decision, Comment: a.Comment, At: now,
 	})
-	remaining := s.WaitingOn[:0:0]
-	for _, p := range s.WaitingOn {
-		if p.Key() != a.Actor.Party.Key() {
-			remaining = append(remaining, p)
-		}
-	}
-	s.WaitingOn = remaining
+	held, _ := s.holder(a.Actor)
+	s.WaitingOn = without(s.WaitingOn, held)
 	action := map[string]string{"approve": "approved", "refuse": "refused"}[a.Decision]
 	w.event(ctx, a.Actor, action, s.Name, a.Comment)
 	member := []Party{{Role: policy.RoleMember, MemberID: w.in.MemberID}}
@@ -441,11 +454,13 @@ func (w *leaveWorkflow) decide(ctx workflow.Context, a DecideArgs) (Leave, error
 		w.leave.Status = LeaveRefused
 		w.leave.DecidedAt = ptr(now)
 		w.notify(member, "您的请假「"+w.subject()+"」未获批准："+a.Comment)
+		w.copyDecided(ctx, "未获批准")
 	} else if len(s.WaitingOn) == 0 {
 		w.close(ctx, s)
 		w.leave.Status = LeaveApproved
 		w.leave.DecidedAt = ptr(now)
 		w.notify(member, "您的请假「"+w.subject()+"」已批准")
+		w.copyDecided(ctx, "已批准")
 		if w.in.Route.Route == policy.RouteTownship {
 			w.openFiling(ctx, w.in.Route.FilingOffices)
 		}
@@ -492,27 +507,36 @@ func (w *leaveWorkflow) decideExtension(ctx workflow.Context, s *Step, a DecideA
 // filingFor is the open filing step the office acknowledges: the one
 // named by its ID, else the earliest waiting on it. Processes from before
 // step IDs acknowledge the latest, as they always did.
-func (w *leaveWorkflow) filingFor(p Party, id string) *Step {
+func (w *leaveWorkflow) filingFor(a Actor, id string) *Step {
 	if !w.rules17 {
-		if s := w.step(StepFiling); s != nil && hasParty(s.WaitingOn, p) {
-			return s
+		if s := w.step(StepFiling); s != nil {
+			if _, ok := s.holder(a); ok {
+				return s
+			}
 		}
 		return nil
 	}
 	for i := range w.steps {
 		s := &w.steps[i]
-		if s.Name == StepFiling && s.Open() && hasParty(s.WaitingOn, p) && (id == "" || s.ID == id) {
-			return s
+		if s.Name == StepFiling && s.Open() && (id == "" || s.ID == id) {
+			if _, ok := s.holder(a); ok {
+				return s
+			}
 		}
 	}
 	return nil
 }
 
 func (w *leaveWorkflow) validateFile(ctx workflow.Context, a ActorArgs) error {
-	if w.filingFor(a.Actor.Party, a.Step) != nil {
+	if w.filingFor(a.Actor, a.Step) != nil {
 		return nil
 	}
-	if a.Step != "" && w.filingFor(a.Actor.Party, "") != nil {
+	for _, s := range w.openSteps() {
+		if s.Name == StepFiling && s.handedAway(a.Actor) {
+			return forbidden(errs.MsgHandedOver)
+		}
+	}
+	if a.Step != "" && w.filingFor(a.Actor, "") != nil {
 		return conflict(errs.MsgLeaveFilingStep, a.Step)
 	}
 	for _, st := range w.steps {
@@ -531,12 +555,13 @@ func (w *leaveWorkflow) validateFile(ctx workflow.Context, a ActorArgs) error {
 }
 
 func (w *leaveWorkflow) file(ctx workflow.Context, a ActorArgs) (Leave, error) {
-	s := w.filingFor(a.Actor.Party, a.Step)
+	s := w.filingFor(a.Actor, a.Step)
 	s.Decisions = append(s.Decisions, Decision{By: a.Actor.UserID, ByName: a.Actor.Name, Role: a.Actor.Party.Role,
 		Party: a.Actor.Party.Key(), Decision: "filed", Comment: a.Comment, At: chinaNow(ctx)})
+	held, _ := s.holder(a.Actor)
 	var remaining []Party
 	for _, p := range s.WaitingOn {
-		if p.Key() != a.Actor.Party.Key() {
+		if p.Key() != held.Key() {
 			remaining = append(remaining, p)
 		}
 	}

@@ -59,10 +59,17 @@ type Party struct {
 	OfficeID string `json:"office_id,omitempty"`
 	UnitID   string `json:"unit_id,omitempty"`
 	MemberID string `json:"member_id,omitempty"`
+	// UserID: one account of the office or unit, when a step was handed
+	// over (转交) to it; only that account (or its deputy) decides.
+	UserID string `json:"user_id,omitempty"`
 }
 
-// Key identifies the party in the read model's waiting index ("role:id").
+// Key identifies the party in the read model's waiting index ("role:id";
+// "user:id" for a step handed over to one account).
 func (p Party) Key() string {
+	if p.UserID != "" {
+		return "user:" + p.UserID
+	}
 	id := p.OfficeID
 	if p.UnitID != "" {
 		id = p.UnitID

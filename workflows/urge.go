@@ -44,6 +44,9 @@ func (c *core) registerUrge(ctx workflow.Context, subject func() string, save fu
 // validateUrge: an office in scope, an open overdue step, and not this
 // office's own 催办 within UrgeAgain.
 func (c *core) validateUrge(now time.Time, a UrgeArgs) error {
+	if a.Actor.Party.Role == policy.RoleMember {
+		return c.validateMemberUrge(now, a)
+	}
 	switch a.Actor.Party.Role {
 	case policy.RoleCityOrgDept, policy.RoleCityBureau:
 	case policy.RoleCountyOrgDept, policy.RoleCountyBureau:
@@ -66,6 +69,10 @@ func (c *core) validateUrge(now time.Time, a UrgeArgs) error {
 
 // urge records the 催办 at each overdue step and tells whoever it waits on.
 func (c *core) urge(ctx workflow.Context, a UrgeArgs, subject string) {
+	if a.Actor.Party.Role == policy.RoleMember {
+		c.memberUrge(ctx, a, subject)
+		return
+	}
 	for _, s := range c.overdueSteps() {
 		c.event(ctx, a.Actor, "urged", s.Name, a.Comment)
 		text := "催办：「" + subject + "」" + StepTitle(s.Name) + "已逾期，请尽快处理（" + a.Actor.Name + "催办）"
@@ -84,4 +91,77 @@ func (c *core) overdueSteps() []*Step {
 		}
 	}
 	return out
+}
+
+// validateMemberUrge (issue 20): the member whose process it is urges
+// whoever its open steps wait on, overdue or not, at most once per step
+// in UrgeAgain; the refusal says when the next one is possible.
+func (c *core) validateMemberUrge(now time.Time, a UrgeArgs) error {
+	if c.hdr.MemberID == "" || a.Actor.Party.MemberID != c.hdr.MemberID {
+		return forbidden(errs.MsgUrgeOwn)
+	}
+	steps := c.othersSteps()
+	if len(steps) == 0 && len(c.openSteps()) > 0 {
+		// What is open waits on the member: no one else to urge, as
+		// before issue 20 (a member could not urge).
+		return forbidden(errs.MsgUrgeSelf)
+	}
+	if len(steps) == 0 {
+		return conflict(errs.MsgUrgeNothing)
+	}
+	var last time.Time
+	for _, s := range steps {
+		at, ok := c.lastUrge(a.Actor.UserID, s.Name)
+		if !ok || now.Sub(at) >= UrgeAgain {
+			return nil // at least one step may be urged now
+		}
+		if at.After(last) {
+			last = at
+		}
+	}
+	return conflict(errs.MsgUrgeNextAt, last.In(cst).Format("2006-01-02 15:04"), last.Add(UrgeAgain).In(cst).Format("2006-01-02 15:04"))
+}
+
+// memberUrge records the member's 催办 at each step not urged by them in
+// UrgeAgain and tells whoever it waits on at once.
+func (c *core) memberUrge(ctx workflow.Context, a UrgeArgs, subject string) {
+	now := chinaNow(ctx)
+	for _, s := range c.othersSteps() {
+		if at, ok := c.lastUrge(a.Actor.UserID, s.Name); ok && now.Sub(at) < UrgeAgain {
+			continue
+		}
+		c.event(ctx, a.Actor, "urged", s.Name, a.Comment)
+		text := "催办：「" + subject + "」" + StepTitle(s.Name) + "等待您处理（" + a.Actor.Name + "催办）"
+		if a.Comment != "" {
+			text += "：" + a.Comment
+		}
+		c.notify(s.WaitingOn, text)
+	}
+}
+
+// othersSteps are the open steps that wait on someone other than the
+// process's member (a member's own report back is not urged).
+func (c *core) othersSteps() []*Step {
+	var out []*Step
+	for _, s := range c.openSteps() {
+		for _, p := range s.WaitingOn {
+			if p.Role != policy.RoleMember {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// lastUrge is when the actor last urged the step of that name.
+func (c *core) lastUrge(userID, step string) (time.Time, bool) {
+	var last time.Time
+	found := false
+	for _, e := range c.events {
+		if e.Action == "urged" && e.ActorID == userID && e.Step == step {
+			last, found = e.At, true
+		}
+	}
+	return last, found
 }

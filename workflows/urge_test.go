@@ -23,7 +23,10 @@ func TestUrgeOverdueExplanation(t *testing.T) {
 	h := newAbsHarness(t, at(t, "2026-03-03T11:00"))
 	in := absenceInput(t, at(t, "2026-03-03T10:00")) // due 03-25T00:00
 	h.reject(at(t, "2026-03-10T09:00"), workflows.ProcessUrge, urgeBy(bureauActor, "xiping"), workflows.ErrConflict)
+	// The member may urge their own process since issue 20, but the
+	// explanation waits on the member: no one else to urge.
 	h.reject(at(t, "2026-03-26T08:00"), workflows.ProcessUrge, urgeBy(memberActor, ""), workflows.ErrForbidden)
+	h.reject(at(t, "2026-03-26T08:00"), workflows.ProcessUrge, urgeBy(otherMemberActor, ""), workflows.ErrForbidden)
 	h.reject(at(t, "2026-03-26T08:00"), workflows.ProcessUrge, urgeBy(absOtherBureauAct, "shangcai"), workflows.ErrForbidden)
 	h.reject(at(t, "2026-03-26T08:00"), workflows.ProcessUrge, urgeBy(bureauActor, ""), workflows.ErrForbidden)
 	h.ok(at(t, "2026-03-26T09:00"), workflows.ProcessUrge, urgeBy(bureauActor, "xiping"))
