@@ -153,6 +153,34 @@ func (s *Store) RouteNotice(ctx context.Context, recipient string) (NoticeRoute,
 	role, id, _ := strings.Cut(recipient, ":")
 	var scope, scopeID, phone, name string
 	switch role {
+	case "user":
+		// A step handed over to one account (workflows.Party.UserID):
+		// it goes where the account's office or unit gets its notices,
+		// called by the account's own name.
+		var display string
+		var member, unit, office *string
+		err := s.Pool.QueryRow(ctx, `SELECT display_name, member_id, unit_id, office_id FROM users WHERE id::text = $1`, id).
+			Scan(&display, &member, &unit, &office)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return NoticeRoute{}, nil
+		} else if err != nil {
+			return NoticeRoute{}, err
+		}
+		party := ""
+		switch {
+		case member != nil:
+			party = "member:" + *member
+		case unit != nil:
+			party = "unit_head:" + *unit
+		case office != nil:
+			party = "office:" + *office
+		}
+		if party == "" {
+			return NoticeRoute{Name: display}, nil
+		}
+		rt, err := s.RouteNotice(ctx, party)
+		rt.Name = display
+		return rt, err
 	case "member":
 		scope = RobotTeam
 		err := s.Pool.QueryRow(ctx, `
