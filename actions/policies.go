@@ -63,6 +63,10 @@ func (a *Actions) PutPolicy(ctx context.Context, u User, req PolicyRequest) (pol
 		// defaults, as a stored version without them reads.
 		req.Rules.Creation = policy.Default().Creation
 	}
+	if req.Rules.Obligations.TrainingDue == "" && req.Rules.Obligations.HearingDue == nil {
+		// Likewise for the yearly duties (articles 11, 19, 23).
+		req.Rules.Obligations = policy.DefaultObligations()
+	}
 	if err := req.Check(); err != nil {
 		return policy.Policy{}, err
 	}

@@ -77,6 +77,8 @@ type Rules struct {
 	Roster  RosterRules  `json:"roster"`
 	// Creation limits how many processes one person may open.
 	Creation CreationRules `json:"creation"`
+	// Obligations: the yearly duties of articles 11, 19 and 23.
+	Obligations ObligationRules `json:"obligations"`
 	// PeriodsSkipRestDays: a period counted in days ("within 3 days",
 	// "report back the day after") whose last day is a statutory rest day
 	// ends at the end of the next working day (民法典 第二百零三条).
@@ -218,6 +220,7 @@ func Default() Rules {
 			BackdateDays:  30,
 		},
 		Creation:            CreationRules{PerMinute: 30, PerDay: 300},
+		Obligations:         DefaultObligations(),
 		PeriodsSkipRestDays: true,
 	}
 }

@@ -89,6 +89,7 @@ func (r Rules) Validate() map[string]string {
 	c := r.Creation
 	p.intRange("creation.per_minute", c.PerMinute, 1, 1000)
 	p.intRange("creation.per_day", c.PerDay, max(c.PerMinute, 1), 100000)
+	r.Obligations.validate(p)
 
 	if len(p) == 0 {
 		return nil
