@@ -163,6 +163,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 		s.policyRoutes(r)
 		s.absenceRoutes(r)
 		s.rosterRoutes(r)
+		s.obligationRoutes(r)
 		s.accountRoutes(r)
 	})
 }

@@ -26,6 +26,11 @@ var kindSideTables = map[string]sideTableWriter{
 	// query joins its items to anything.
 	workflows.KindAbsenceReport: nil,
 	workflows.KindRosterChange:  queueRoster, // roster_changes.status: the ledger's SQL
+	// Obligations and assessments are read whole from their process rows
+	// (kind, member, unit, status); the records that satisfy them are
+	// their own tables, written by actions, not by the workflow.
+	workflows.KindObligation: nil,
+	workflows.KindAssessment: nil,
 }
 
 // releaser gives back what a provisional process (workflows.Provisional)
@@ -43,6 +48,9 @@ var kindReleases = map[string]releaser{
 	workflows.KindAbsence:       nil,
 	workflows.KindAbsenceReport: nil,
 	workflows.KindRosterChange:  nil,
+	// Started by jobs and actions whose workflow writes its own first record.
+	workflows.KindObligation: nil,
+	workflows.KindAssessment: nil,
 }
 
 // ErrNotReleasable: the kind's processes are never provisional, so there

@@ -28,6 +28,8 @@ const (
 	KindAbsence       = "absence"
 	KindAbsenceReport = "absence_report"
 	KindRosterChange  = "roster_change"
+	KindObligation    = "obligation"
+	KindAssessment    = "assessment"
 )
 
 // Error types carried by ApplicationErrors from update validators; the
