@@ -65,8 +65,8 @@ func (r *TrainingRequest) Check() error {
 // only, for members serving in its county) and has each attendee's
 // training duty of that year recount.
 func (a *Actions) RecordTraining(ctx context.Context, u User, req TrainingRequest) (store.Training, error) {
-	if u.Role != policy.RoleCountyBureau || u.CountyID == "" {
-		return store.Training{}, errs.New(errs.Forbidden, errs.MsgTrainingOffices)
+	if err := a.MayRecordTraining(u); err != nil {
+		return store.Training{}, err
 	}
 	if err := req.Check(); err != nil {
 		return store.Training{}, err
@@ -317,4 +317,20 @@ func (a *Actions) CheckTeamsNow(ctx context.Context, u User) (int, error) {
 	}
 	now := a.now()
 	return a.store.CheckTeams(ctx, u.CountyID, policy.DayOf(now), now, pol.Rules.Roster.MinTeamSize, pol.Rules.Roster.MinTermYears)
+}
+
+// UnitTeams are the teams the caller's unit has members on (a unit head).
+func (a *Actions) UnitTeams(ctx context.Context, u User) ([]store.Team, error) {
+	if u.Role != policy.RoleUnitHead || u.UnitID == "" {
+		return nil, errs.New(errs.Forbidden, errs.MsgSupportUnitHead)
+	}
+	return a.store.UnitTeams(ctx, u.UnitID, policy.DayOf(a.now()))
+}
+
+// MayRecordTraining: trainings are entered by a county bureau.
+func (a *Actions) MayRecordTraining(u User) error {
+	if u.Role != policy.RoleCountyBureau || u.CountyID == "" {
+		return errs.New(errs.Forbidden, errs.MsgTrainingOffices)
+	}
+	return nil
 }

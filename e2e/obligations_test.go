@@ -10,7 +10,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -225,4 +227,64 @@ func jsonMap(t *testing.T, b []byte) map[string]any {
 		t.Fatalf("%s: %v", b, err)
 	}
 	return m
+}
+
+func init() {
+	pageAccess["GET /trainings/new"] = "POST /trainings"
+	pageAccess["POST /trainings"] = "POST /trainings"
+	pageAccess["GET /support"] = "GET /unit-support"
+	pageAccess["POST /support/hearings"] = "POST /unit-support/hearings"
+	pageAccess["POST /support/visits"] = "POST /unit-support/visits"
+	pageAccess["GET /assessments/{id}"] = "GET /assessments/{id}"
+	pageAccess["POST /assessments/{id}/result"] = "POST /assessments/{id}/result"
+	pageAccess["POST /assessments/{id}/acknowledge"] = "POST /assessments/{id}/acknowledge"
+	pageAccess["GET /team-flags"] = "GET /team-flags"
+	pageAccess["POST /team-flags/check"] = "POST /team-flags/check"
+}
+
+// The pages: the bureau enters a training with the form (a bad day count
+// is said beside the field, what was typed kept), and lists the team
+// flags; the unit head records a visit and sees it listed.
+func TestObligationPages(t *testing.T) {
+	bur := pageClient(t, "shangcai-bureau")
+	form := url.Values{"title": {"党建专题培训"}, "level": {"city"}, "from": {day(-2)}, "to": {day(-1)}, "days": {"3"}, "member_ids": {"m18、m17"}}
+	resp, err := bur.PostForm(H.URL+"/trainings", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readAll(t, resp)
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="days-error"`) || !strings.Contains(body, "党建专题培训") {
+		t.Fatalf("a 3-day training in 2 days: %d %.400s", resp.StatusCode, body)
+	}
+	form.Set("from", day(-3))
+	resp, err = bur.PostForm(H.URL+"/trainings", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, resp); resp.Request.URL.Path != "/trainings/new" || !strings.Contains(body, "已登记培训") {
+		t.Fatalf("after the training: at %s: %.300s", resp.Request.URL.Path, body)
+	}
+	year := strconv.Itoa(time.Now().In(policy.China).Year())
+	waitStatus(t, workflows.ObligationWorkflowID(workflows.ObligationTraining, "m18", year), workflows.ObligationSatisfied)
+
+	resp, err = bur.Get(H.URL + "/team-flags")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, resp); resp.StatusCode != 200 || !strings.Contains(body, "队伍构成提示") {
+		t.Fatalf("team flags page: %d %.300s", resp.StatusCode, body)
+	}
+	if resp, _ := pageClient(t, "m16").Get(H.URL + "/team-flags"); resp.StatusCode != 404 { // a page out of scope reads as none
+		t.Errorf("a member reads the team flags page: %d", resp.StatusCode)
+	}
+
+	head := pageClient(t, "shangcai-health-head")
+	resp, err = head.PostForm(H.URL+"/support/visits", url.Values{"team_id": {"huangbu-zhangzhuang-team"}, "who": {"leader"},
+		"name": {"页面测试副主任"}, "on": {day(-1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, resp); resp.Request.URL.Path != "/support" || !strings.Contains(body, "页面测试副主任") {
+		t.Fatalf("after the visit: at %s: %.300s", resp.Request.URL.Path, body)
+	}
 }

@@ -84,3 +84,45 @@ func TrainingLevelName(level string) string {
 	}
 	return level
 }
+
+// Flash notices of the duties' pages.
+const (
+	MsgTrainingSavedFlash Msg = "obligations.training_saved"
+	MsgSupportSavedFlash  Msg = "obligations.support_saved"
+	MsgAssessSavedFlash   Msg = "obligations.assessment_saved"
+	MsgTeamsCheckedFlash  Msg = "obligations.teams_checked"
+)
+
+func init() {
+	for k, v := range map[Msg]string{
+		MsgTrainingSavedFlash: "已登记培训，参训队员的年度培训情况已更新",
+		MsgSupportSavedFlash:  "已登记，本单位的年度履职情况已更新",
+		MsgAssessSavedFlash:   "已保存年度考核",
+		MsgTeamsCheckedFlash:  "已重新检查队伍构成，现有 %d 项提示",
+	} {
+		catalogue[k] = v
+	}
+	for k, v := range map[string]string{
+		"satisfied": "已完成", "lapsed": "逾期未完成",
+		"awaiting_result": "待登记考核结果", "awaiting_ack": "待确认收到", "acknowledged": "已确认收到",
+	} {
+		if _, ok := statusNames[k]; !ok {
+			statusNames[k] = v
+		}
+	}
+}
+
+// TeamFlagName is an article-8 flag as the county bureau reads it.
+func TeamFlagName(flag string) string {
+	switch flag {
+	case "too_few":
+		return "队员少于3人"
+	case "no_leader":
+		return "没有队长"
+	case "leader_not_secretary":
+		return "队长不是第一书记（也未登记为可任队长的干部）"
+	case "term_over":
+		return "队员驻村已满任期，未登记延期"
+	}
+	return flag
+}

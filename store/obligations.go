@@ -44,6 +44,7 @@ func (s *Store) InsertTraining(ctx context.Context, t *Training) error {
 		t.ID, t.CountyID, t.Title, t.Level, t.From, t.To, t.Days, t.RecordedBy).Scan(&t.RecordedAt); err != nil {
 		return fmt.Errorf("insert training: %w", err)
 	}
+	t.RecordedAt = t.RecordedAt.In(policy.China)
 	if _, err := tx.Exec(ctx, `INSERT INTO training_attendees (training_id, member_id)
 		SELECT $1, unnest($2::text[])`, t.ID, t.MemberIDs); err != nil {
 		return fmt.Errorf("insert attendees: %w", err)
@@ -54,12 +55,12 @@ func (s *Store) InsertTraining(ctx context.Context, t *Training) error {
 // NotServingIn returns those of ids not on a team of county on day.
 func (s *Store) NotServingIn(ctx context.Context, county string, ids []string, day time.Time) ([]string, error) {
 	rows, err := s.Pool.Query(ctx, `
-		SELECT id FROM unnest($1::text[]) AS id
+		SELECT x.mid FROM unnest($1::text[]) AS x(mid)
 		WHERE NOT EXISTS (SELECT 1 FROM memberships ms JOIN teams t ON t.id = ms.team_id
 			JOIN villages v ON v.id = t.village_id JOIN townships tw ON tw.id = v.township_id
-			WHERE ms.member_id = id AND tw.county_id = $2 AND ms.from_date <= $3
+			WHERE ms.member_id = x.mid AND tw.county_id = $2 AND ms.from_date <= $3
 			  AND (ms.to_date IS NULL OR ms.to_date >= $3))
-		ORDER BY id`, ids, county, sqlDate(day))
+		ORDER BY x.mid`, ids, county, sqlDate(day))
 	if err != nil {
 		return nil, err
 	}
@@ -82,17 +83,21 @@ type SupportRecord struct {
 // InsertHearing stores a hearing of a team's report.
 func (s *Store) InsertHearing(ctx context.Context, r *SupportRecord) error {
 	r.ID = uuid.NewString()
-	return s.Pool.QueryRow(ctx, `INSERT INTO unit_hearings (id, unit_id, team_id, held_on, note, recorded_by)
+	err := s.Pool.QueryRow(ctx, `INSERT INTO unit_hearings (id, unit_id, team_id, held_on, note, recorded_by)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING recorded_at`,
 		r.ID, r.UnitID, r.TeamID, r.On, r.Note, r.RecordedBy).Scan(&r.RecordedAt)
+	r.RecordedAt = r.RecordedAt.In(policy.China)
+	return err
 }
 
 // InsertVisit stores a visit of the unit's principal or another leader.
 func (s *Store) InsertVisit(ctx context.Context, r *SupportRecord) error {
 	r.ID = uuid.NewString()
-	return s.Pool.QueryRow(ctx, `INSERT INTO unit_visits (id, unit_id, team_id, who, visitor_name, visited_on, note, recorded_by)
+	err := s.Pool.QueryRow(ctx, `INSERT INTO unit_visits (id, unit_id, team_id, who, visitor_name, visited_on, note, recorded_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING recorded_at`,
 		r.ID, r.UnitID, r.TeamID, r.Who, r.Name, r.On, r.Note, r.RecordedBy).Scan(&r.RecordedAt)
+	r.RecordedAt = r.RecordedAt.In(policy.China)
+	return err
 }
 
 // SupportRecords lists a unit's hearings and visits of a year, newest first.
@@ -110,6 +115,7 @@ func (s *Store) SupportRecords(ctx context.Context, unit string, year int) ([]Su
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (SupportRecord, error) {
 		var x SupportRecord
 		err := r.Scan(&x.ID, &x.UnitID, &x.TeamID, &x.Who, &x.Name, &x.On, &x.Note, &x.RecordedBy, &x.RecordedAt)
+		x.RecordedAt = x.RecordedAt.In(policy.China)
 		return x, err
 	})
 }

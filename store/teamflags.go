@@ -10,7 +10,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"zhucun/policy"
 )
+
+func ptrIn(t time.Time) *time.Time { t = t.In(policy.China); return &t }
 
 // Team flags.
 const (
@@ -127,6 +131,10 @@ func (s *Store) TeamFlags(ctx context.Context, county string, resolvedSince time
 		var x TeamFlag
 		err := r.Scan(&x.ID, &x.TeamID, &x.TeamName, &x.CountyID, &x.Flag, &x.MemberID, &x.MemberName, &x.Detail,
 			&x.OpenedAt, &x.CheckedAt, &x.ResolvedAt)
+		x.OpenedAt, x.CheckedAt = x.OpenedAt.In(policy.China), x.CheckedAt.In(policy.China)
+		if x.ResolvedAt != nil {
+			x.ResolvedAt = ptrIn(*x.ResolvedAt)
+		}
 		return x, err
 	})
 }
