@@ -15,6 +15,8 @@ import (
 	"zhucun/workflows"
 )
 
+func init() { RegisterJob(workflows.JobObligations, (*Activities).ObligationsJob) }
+
 // registerObligations registers the yearly duties' count.
 func (a *Activities) registerObligations(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.ObligationCount, activity.RegisterOptions{Name: workflows.ActivityObligationCount})

@@ -48,6 +48,9 @@ const (
 	ActivityObligationCount = "ObligationCount"
 )
 
+// JobObligations is the daily job (activities.ObligationsJob).
+const JobObligations = "daily-obligations"
+
 // ObligationLinger is how long past due a late record still satisfies
 // an obligation (marked late) before the process ends.
 const ObligationLinger = 90 * 24 * time.Hour
