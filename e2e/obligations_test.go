@@ -293,3 +293,58 @@ func TestObligationPages(t *testing.T) {
 		t.Fatalf("after the visit: at %s: %.300s", resp.Request.URL.Path, body)
 	}
 }
+
+// On the real server, a duty rechecked often continues as new past its
+// history limit, carrying its state, and is met by records entered after
+// that. city-agri on huangbu-zhangzhuang-team (m25); its visits are
+// entered here only.
+func TestObligationContinuesAsNewOnTheServer(t *testing.T) {
+	ctx := context.Background()
+	st := store.New(H.Pool)
+	pol, err := st.CurrentPolicy(ctx, "shangcai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := time.Now().In(policy.China).Year()
+	s := store.Serving{UnitID: "city-agri", UnitName: "驻马店市农业农村局", TeamID: "huangbu-zhangzhuang-team",
+		TeamName: "张庄村驻村工作队", TownshipID: "huangbu", CountyID: "shangcai", BureauID: "shangcai-bureau"}
+	in := obligations.VisitsInput(s, year, pol)
+	in.MaxEvents = 40
+	wid := workflows.ObligationWorkflowID(in.Type, s.UnitID+"/"+s.TeamID, in.Period)
+	sctx, err := H.App.Keys.SignStart(ctx, wid, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := H.Temporal.ExecuteWorkflow(sctx, startOpts(wid), workflows.ObligationWorkflow, in); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, wid, workflows.ObligationOpen)
+	for i := 0; i < 12; i++ {
+		if err := H.Temporal.SignalWorkflow(ctx, wid, "", workflows.ObligationRecheck, nil); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var before float64 // checks counted by the earlier runs
+	pollUntil(t, 30*time.Second, "continued as new", func() (bool, string) {
+		_, d := obligationStatus(t, wid)
+		before, _ = d["checks"].(float64)
+		return d["runs"].(float64) >= 2 && before >= 2, fmt.Sprint(d)
+	})
+	head := H.Login(t, "city-agri-head")
+	head.JSON(t, "POST", "/api/v1/unit-support/visits", map[string]any{"team_id": s.TeamID, "on": day(-1), "who": "principal", "name": "王志刚"}, 201)
+	for i := 1; i <= 4; i++ {
+		head.JSON(t, "POST", "/api/v1/unit-support/visits", map[string]any{"team_id": s.TeamID, "on": day(-1), "who": "leader", "name": "班子成员" + strconv.Itoa(i)}, 201)
+	}
+	d := waitStatus(t, wid, workflows.ObligationSatisfied)
+	// Rechecks that arrive together are counted once; the count goes on
+	// from the earlier runs' rather than starting again.
+	if d["checks"].(float64) <= before || d["runs"].(float64) < 2 {
+		t.Errorf("state not carried across runs: %v", d)
+	}
+	// The timeline is one sequence across the runs.
+	var n, maxSeq int
+	if err := H.Pool.QueryRow(ctx, `SELECT count(*), max(seq) FROM process_events WHERE process_id = $1`, in.ProcessID).Scan(&n, &maxSeq); err != nil || n != maxSeq || n < 2 {
+		t.Errorf("timeline: %d events, last seq %d (%v)", n, maxSeq, err)
+	}
+}

@@ -190,6 +190,10 @@ func ObligationWorkflow(ctx workflow.Context, in ObligationInput) (Obligation, e
 	}
 	if c := in.Carry; c != nil {
 		w.resume(c)
+		// The read model shows the run it is in (and the checks so far).
+		if err := w.save(ctx); err != nil {
+			return Obligation{}, err
+		}
 	} else {
 		w.st = Obligation{
 			ID: in.ProcessID, Type: in.Type, Period: in.Period, Subject: in.Subject, MemberID: in.MemberID,
