@@ -198,6 +198,8 @@ func processURL(kind, id string) string {
 		return "/absences/" + id
 	case workflows.KindRosterChange:
 		return "/roster-changes/" + id
+	case workflows.KindAssessment:
+		return "/assessments/" + id
 	}
 	return "/processes/" + id
 }
