@@ -67,6 +67,10 @@ func (a *Actions) PutPolicy(ctx context.Context, u User, req PolicyRequest) (pol
 		// Likewise for clients from before article 13's rules.
 		req.Rules.Presence = policy.DefaultPresence()
 	}
+	if req.Rules.Obligations.TrainingDue == "" && req.Rules.Obligations.HearingDue == nil {
+		// Likewise for the yearly duties (articles 11, 19, 23).
+		req.Rules.Obligations = policy.DefaultObligations()
+	}
 	if err := req.Check(); err != nil {
 		return policy.Policy{}, err
 	}

@@ -87,6 +87,7 @@ func RulesText(r policy.Rules) []RuleLine {
 	add("roster.size", roster, "工作队一般不少于%d人", ro.MinTeamSize)
 	add("roster.term", roster, "队员任期一般不少于%d年", ro.MinTermYears)
 	add("roster.backdate", roster, "生效日期早于登记日%d天以上的变动，由市级部门登记", ro.BackdateDays)
+	obligationsText(r.Obligations, add)
 	skip := "期限最后一天遇法定节假日的，顺延至下一个工作日"
 	if !r.PeriodsSkipRestDays {
 		skip = "期限遇法定节假日不顺延"

@@ -42,6 +42,7 @@ func (a *Activities) Register(w worker.Registry) {
 	a.registerRoster(w)
 	a.registerJobs(w)
 	a.registerPresence(w)
+	a.registerObligations(w)
 }
 
 // RecordProcess writes one snapshot: the process row (only if newer), its

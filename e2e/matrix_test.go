@@ -70,6 +70,7 @@ type matrixTargets struct {
 	leave, absence, roster, report string
 	leaveStart, leaveEnd, cycle    string
 	team                           string
+	assessment                     string
 }
 
 // The one table. Bodies that would change state are valid only where the
@@ -79,7 +80,7 @@ type matrixTargets struct {
 // authorisation check (400 or 409), so the cell shows it passed.
 func matrixTable(tg matrixTargets) []matrixRow {
 	id := func(format string) string {
-		return strings.NewReplacer("{L}", tg.leave, "{A}", tg.absence, "{R}", tg.roster, "{P}", tg.report).Replace(format)
+		return strings.NewReplacer("{L}", tg.leave, "{A}", tg.absence, "{R}", tg.roster, "{P}", tg.report, "{S}", tg.assessment).Replace(format)
 	}
 	return []matrixRow{
 		{method: "GET", path: "/me", allow: "ALL", ok: []int{200}},
@@ -170,6 +171,17 @@ func matrixTable(tg matrixTargets) []matrixRow {
 		{method: "POST", path: "/accounts/matrix-nobody/password-reset", allow: "cbur admin", ok: []int{404}},
 		{method: "POST", path: "/accounts/matrix-nobody/disable", allow: "cbur admin", ok: []int{404}},
 
+		// The yearly duties (articles 11, 19, 23) and team make-up (article 8).
+		{method: "POST", path: "/trainings", body: map[string]any{}, allow: "bur bur2", ok: []int{400}},
+		{method: "POST", path: "/unit-support/hearings", body: map[string]any{}, allow: "head head2", ok: []int{400}},
+		{method: "POST", path: "/unit-support/visits", body: map[string]any{}, allow: "head head2", ok: []int{400}},
+		{method: "GET", path: "/unit-support", allow: "head head2", ok: []int{200}},
+		{method: "GET", path: id("/assessments/{S}"), allow: "SCOPE", ok: []int{200}},
+		{method: "POST", path: id("/assessments/{S}/result"), body: map[string]any{"result": "matrix"}, allow: "head", ok: []int{400}},
+		{method: "POST", path: id("/assessments/{S}/acknowledge"), allow: "bur", ok: []int{409}}, // no result yet
+		{method: "GET", path: "/team-flags?county=shangcai", allow: "COUNTY", ok: []int{200}},
+		{method: "POST", path: "/team-flags/check", allow: "bur bur2", ok: []int{200}},
+
 		{method: "POST", path: "/logout", allow: "ALL", ok: []int{204}, last: true},
 	}
 }
@@ -232,6 +244,7 @@ func matrixSetup(t *testing.T, as map[string]*Client) matrixTargets {
 	rc := as["bur"].JSON(t, "POST", "/api/v1/roster-changes", map[string]any{"team_id": tg.team, "change": "leader",
 		"member_id": "m23", "effective_on": day(200), "reason": "矩阵测试：队长变更"}, 201)
 	tg.roster = rc["id"].(string)
+	tg.assessment = startAssessment(t, "m23", 2026)
 	// The absence lands in its county's monthly report (that month's or,
 	// if it has ended, a later one's): a process of its own.
 	absWait(t, "the absence's monthly report in the read model", func() bool {
@@ -493,7 +506,7 @@ func registeredRoutes(t *testing.T) []string {
 
 // routePattern maps a table path back to its route.
 func routePattern(path string, tg matrixTargets) string {
-	r := strings.NewReplacer(tg.leave, "{id}", tg.absence, "{id}", tg.roster, "{id}", tg.report, "{id}",
+	r := strings.NewReplacer(tg.assessment, "{id}", tg.leave, "{id}", tg.absence, "{id}", tg.roster, "{id}", tg.report, "{id}",
 		"/teams/"+tg.team, "/teams/{id}", "/members/m23", "/members/{id}",
 		"/policies/shangcai", "/policies/{county}", "/reports/absences/shangcai/2099-01", "/reports/absences/{county}/{month}",
 		"/holidays/2027", "/holidays/{year}", "/holidays/2099", "/holidays/{year}",

@@ -79,6 +79,8 @@ type Rules struct {
 	Creation CreationRules `json:"creation"`
 	// Presence governs article 13 (presence.go).
 	Presence PresenceRules `json:"presence"`
+	// Obligations: the yearly duties of articles 11, 19 and 23.
+	Obligations ObligationRules `json:"obligations"`
 	// PeriodsSkipRestDays: a period counted in days ("within 3 days",
 	// "report back the day after") whose last day is a statutory rest day
 	// ends at the end of the next working day (民法典 第二百零三条).
@@ -243,6 +245,7 @@ func Default() Rules {
 		Creation:            CreationRules{PerMinute: 30, PerDay: 300},
 		Notices:             NoticeRules{QuietFrom: "20:00", QuietUntil: "08:00"},
 		Presence:            DefaultPresence(),
+		Obligations:         DefaultObligations(),
 		PeriodsSkipRestDays: true,
 	}
 }

@@ -101,6 +101,7 @@ func (r Rules) Validate() map[string]string {
 			p.add(path, errs.MsgRuleQuietTime, v)
 		}
 	}
+	r.Obligations.validate(p)
 
 	if len(p) == 0 {
 		return nil

@@ -99,10 +99,23 @@ func TestValidateNamesEachField(t *testing.T) {
 			"leave.threshold_days", "leave.township_approvers",
 			"roster.filing_days", "roster.filing_offices", "roster.min_team_size", "roster.report_days",
 			"creation.per_minute", "creation.per_day", "presence.min_days_month",
+			"obligations.training_due", "obligations.training_remind_from", "obligations.training_min_days",
+			"obligations.training_min_level", "obligations.assessment_due", "obligations.assessment_ack_days",
+			"obligations.hearing_due", "obligations.visits_due",
 		}},
 		{"presence: trip approval past a month, no minimum", func(r *Rules) {
 			r.Presence = PresenceRules{TripApprovalDays: 32, MinDaysMonth: 24}
 		}, []string{"presence.trip_approval_days", "presence.min_days_month"}},
+		{"obligations: bad dates and a reminder after the due day", func(r *Rules) {
+			r.Obligations.TrainingDue = "02-30"
+			r.Obligations.AssessmentDue = "12/31"
+			r.Obligations.HearingDue = []string{"07-31", "12-31"}
+			r.Obligations.TrainingMinLevel = "village"
+		}, []string{"obligations.training_due", "obligations.assessment_due", "obligations.hearing_due", "obligations.training_min_level"}},
+		{"obligations: reminders after the due day", func(r *Rules) {
+			r.Obligations.TrainingRemindFrom = "12-31"
+			r.Obligations.TrainingDue = "11-30"
+		}, []string{"obligations.training_remind_from"}},
 		{"creation limits: a day below a minute", func(r *Rules) {
 			r.Creation = CreationRules{PerMinute: 50, PerDay: 40}
 		}, []string{"creation.per_day"}},

@@ -165,6 +165,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 		s.absenceRoutes(r)
 		s.rosterRoutes(r)
 		s.presenceRoutes(r)
+		s.obligationRoutes(r)
 		s.accountRoutes(r)
 		s.robotRoutes(r)
 		s.attachmentRoutes(r)

@@ -30,6 +30,11 @@ var kindSideTables = map[string]sideTableWriter{
 	workflows.KindTrip: queueTrip,
 	// presence_shortfalls: the items' statuses for lists and counts.
 	workflows.KindPresenceStatement: queueStatement,
+	// Obligations and assessments are read whole from their process rows
+	// (kind, member, unit, status); the records that satisfy them are
+	// their own tables, written by actions, not by the workflow.
+	workflows.KindObligation: nil,
+	workflows.KindAssessment: nil,
 }
 
 // releaser gives back what a provisional process (workflows.Provisional)
@@ -51,6 +56,9 @@ var kindReleases = map[string]releaser{
 	// request whose start failed; a statement starts with nothing reserved.
 	workflows.KindTrip:              nil,
 	workflows.KindPresenceStatement: nil,
+	// Started by jobs and actions whose workflow writes its own first record.
+	workflows.KindObligation: nil,
+	workflows.KindAssessment: nil,
 }
 
 // ErrNotReleasable: the kind's processes are never provisional, so there

@@ -203,6 +203,8 @@ func processURL(kind, id string) string {
 		return "/trips/" + id
 	case workflows.KindPresenceStatement:
 		return "/presence-statements/" + id
+	case workflows.KindAssessment:
+		return "/assessments/" + id
 	}
 	return "/processes/" + id
 }

@@ -73,6 +73,7 @@ func (p *Pages) Routes(r chi.Router) {
 			p.robotRoutes(r)
 			p.presenceRoutes(r)
 			p.delegRoutes(r)
+			p.obligationRoutes(r)
 		})
 	})
 }

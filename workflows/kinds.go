@@ -69,6 +69,21 @@ func Kinds() []KindSpec {
 			{StepShortfallReview, "在岗天数不足审核"},
 		},
 		Statuses: []string{StatementReviewing, StatementDone},
+	}, {
+		Name: KindObligation, Title: "年度履职事项", Workflow: ObligationWorkflow,
+		Steps: []StepSpec{
+			{StepTraining, "参加县级以上培训"},
+			{StepHearing, "党委听取工作队汇报"},
+			{StepVisits, "单位领导走访驻村"},
+		},
+		Statuses: []string{ObligationOpen, ObligationOverdue, ObligationSatisfied, ObligationLapsed},
+	}, {
+		Name: KindAssessment, Title: "年度考核", Workflow: AssessmentWorkflow,
+		Steps: []StepSpec{
+			{StepAssessResult, "登记考核结果"},
+			{StepAssessAck, "确认收到考核结果"},
+		},
+		Statuses: []string{AssessmentAwaitingResult, AssessmentAwaitingAck, AssessmentAcknowledged},
 	}}
 }
 

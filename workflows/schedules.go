@@ -35,6 +35,9 @@ type ScheduleSpec struct {
 func Schedules() []ScheduleSpec {
 	return []ScheduleSpec{
 		{ID: JobMonthlyStatement, Title: "在岗月度统计（每月1日）", Cron: "30 0 1 * *", Job: JobMonthlyStatement},
+		// Every morning: this year's duties for whoever serves (on January 1
+		// everyone's, later a newcomer's), and article 8's look at every team.
+		{ID: "daily-obligations", Title: "每日：年度履职事项与队伍构成检查", Cron: "0 6 * * *", Job: JobObligations},
 	}
 }
 

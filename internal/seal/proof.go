@@ -253,6 +253,12 @@ func (i *inbound) ExecuteWorkflow(ctx workflow.Context, in *interceptor.ExecuteW
 		header := interceptor.WorkflowHeader(ctx)
 		var verdict string
 		err := workflow.SideEffect(ctx, func(workflow.Context) any {
+			if info.ContinuedExecutionRunID != "" {
+				// A continue-as-new (a year-long obligation): issued by the
+				// workflow's own code, never by a client, from a run whose
+				// start was checked; its carried state is not what was signed.
+				return ""
+			}
 			err := i.keys.verify(header, StartHeader, "start", info.WorkflowExecution.ID, "", "", in.Args, info.WorkflowStartTime)
 			if err != nil {
 				var ae *temporal.ApplicationError
