@@ -268,7 +268,6 @@ func (a *Actions) SignAbsence(ctx context.Context, u User, req DecisionRequest) 
 	return a.updateAbsence(ctx, ab, workflows.AbsenceSign, workflows.SignArgs{Actor: act, Decision: req.Decision, Comment: req.Comment})
 }
 
-
 // VoidAbsence is a county office voiding an absence recorded wrongly
 // (误报), with a reason: it leaves the report and the member's tally.
 func (a *Actions) VoidAbsence(ctx context.Context, u User, req CloseRequest) (workflows.Absence, error) {

@@ -31,8 +31,8 @@ const (
 	// Article 13 (trip.go, presence.go).
 	KindTrip              = "trip"
 	KindPresenceStatement = "presence_statement"
-	KindObligation    = "obligation"
-	KindAssessment    = "assessment"
+	KindObligation        = "obligation"
+	KindAssessment        = "assessment"
 )
 
 // Error types carried by ApplicationErrors from update validators; the
