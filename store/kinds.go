@@ -26,6 +26,11 @@ var kindSideTables = map[string]sideTableWriter{
 	// query joins its items to anything.
 	workflows.KindAbsenceReport: nil,
 	workflows.KindRosterChange:  queueRoster, // roster_changes.status: the ledger's SQL
+	// A circulation is read whole from its process row; an interview's
+	// unit record and a recall's team are the row's unit_id and detail.
+	workflows.KindCirculation: nil,
+	workflows.KindInterview:   nil,
+	workflows.KindRecall:      nil,
 }
 
 // releaser gives back what a provisional process (workflows.Provisional)
@@ -43,6 +48,10 @@ var kindReleases = map[string]releaser{
 	workflows.KindAbsence:       nil,
 	workflows.KindAbsenceReport: nil,
 	workflows.KindRosterChange:  nil,
+	// Accountability processes start with their "recorded" update.
+	workflows.KindCirculation: nil,
+	workflows.KindInterview:   nil,
+	workflows.KindRecall:      nil,
 }
 
 // ErrNotReleasable: the kind's processes are never provisional, so there
