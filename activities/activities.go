@@ -40,6 +40,7 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.RecordProcess, activity.RegisterOptions{Name: workflows.ActivityRecord})
 	a.registerAbsence(w)
 	a.registerRoster(w)
+	a.registerAccountability(w)
 }
 
 // RecordProcess writes one snapshot: the process row (only if newer), its

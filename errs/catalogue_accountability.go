@@ -21,6 +21,7 @@ const (
 	MsgIssuedFlash           Msg = "acct.issued_flash"
 	MsgInterviewSavedFlash   Msg = "acct.interview_saved_flash"
 	MsgRecallSavedFlash      Msg = "acct.recall_saved_flash"
+	MsgAcctUnknownUnit       Msg = "acct.unknown_unit"
 )
 
 func init() {
@@ -43,6 +44,7 @@ func init() {
 		MsgIssuedFlash:           "已印发%s月通报，已通知各县和相关单位",
 		MsgInterviewSavedFlash:   "已保存约谈记录",
 		MsgRecallSavedFlash:      "已召回队员，人员变动已登记，请在期限内补充队员",
+		MsgAcctUnknownUnit:       "没有这个派出单位（unit_id）",
 	} {
 		catalogue[k] = v
 	}

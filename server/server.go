@@ -164,6 +164,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 		s.absenceRoutes(r)
 		s.rosterRoutes(r)
 		s.accountRoutes(r)
+		s.accountabilityRoutes(r)
 	})
 }
 

@@ -86,6 +86,7 @@ type ScheduleArgs struct {
 // Interview is the interview resource.
 type Interview struct {
 	ID            string     `json:"id"`
+	WorkflowID    string     `json:"workflow_id"`
 	CountyID      string     `json:"county_id"`
 	UnitID        string     `json:"unit_id"`
 	UnitName      string     `json:"unit_name"`
@@ -125,7 +126,7 @@ func InterviewWorkflow(ctx workflow.Context, in InterviewInput) (Interview, erro
 	w.hdr = Snapshot{ProcessID: in.ProcessID, WorkflowID: in.WorkflowID, Kind: KindInterview,
 		Subject: in.UnitName, CountyID: in.CountyID, UnitID: in.UnitID, OpenedAt: chinaNow(ctx)}
 	w.watchers = []Party{in.UnitHead}
-	w.iv = Interview{ID: in.ProcessID, CountyID: in.CountyID, UnitID: in.UnitID, UnitName: in.UnitName,
+	w.iv = Interview{ID: in.ProcessID, WorkflowID: in.WorkflowID, CountyID: in.CountyID, UnitID: in.UnitID, UnitName: in.UnitName,
 		Principal: in.Principal, MemberID: in.MemberID, MemberName: in.MemberName, Year: in.Year,
 		Trigger: in.Trigger, Reason: in.Reason, OpenedBy: in.OpenedBy.Name, Status: InterviewAwaiting,
 		DueAt: in.DueAt.In(cst), PolicyVersion: in.PolicyVersion}
