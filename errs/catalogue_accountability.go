@@ -48,4 +48,11 @@ func init() {
 	} {
 		catalogue[k] = v
 	}
+	for k, v := range map[string]string{
+		"drafted": "待印发", "issued": "已印发",
+		"awaiting_schedule": "待安排约谈", "scheduled": "已安排", "held": "已约谈",
+		"short": "缺员待补", "replaced": "已补员",
+	} {
+		statusNames[k] = v
+	}
 }

@@ -69,6 +69,7 @@ func (p *Pages) Routes(r chi.Router) {
 			p.officeRoutes(r)
 			p.adminRoutes(r)
 			p.boardRoutes(r)
+			p.accountabilityRoutes(r)
 		})
 	})
 }
