@@ -31,6 +31,8 @@ import (
 	"zhucun/workflows"
 )
 
+func init() { RegisterJob(workflows.JobCirculation, (*Activities).CirculationJob) }
+
 func (a *Activities) registerAccountability(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.ReplacementOf, activity.RegisterOptions{Name: workflows.ActivityReplacementOf})
 }

@@ -40,6 +40,7 @@ func (a *Activities) Register(w worker.Registry) {
 	w.RegisterActivityWithOptions(a.RecordProcess, activity.RegisterOptions{Name: workflows.ActivityRecord})
 	a.registerAbsence(w)
 	a.registerRoster(w)
+	a.registerJobs(w)
 	a.registerAccountability(w)
 }
 

@@ -25,6 +25,7 @@ import (
 	"zhucun/server"
 	"zhucun/store"
 	"zhucun/worker"
+	"zhucun/workflows"
 )
 
 // Mode says which parts a process runs.
@@ -131,6 +132,9 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 		a.worker = worker.New(a.Temporal, a.Pool, log, a.Metrics, a.Keys)
 		if err = a.worker.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
+		}
+		if err = worker.EnsureSchedules(ctx, a.Temporal, workflows.Schedules(), log.Named("schedules")); err != nil {
+			return err
 		}
 		sender := &notify.Sender{Pool: a.Pool, Deliverer: deliverer(cfg, log), Log: log.Named("notify"), Metrics: a.Metrics}
 		a.wg.Add(1)

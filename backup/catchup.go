@@ -110,7 +110,7 @@ func catchUpOne(ctx context.Context, c client.Client, namespace, wid, rid string
 	var calls []call
 	rec := &recorder{writers: writers, record: func(name string, arg any) { calls = append(calls, call{name, arg}) }}
 	// The seal's interceptor replays the recorded verdicts on starts.
-	opts := worker.WorkflowReplayerOptions{Interceptors: []interceptor.WorkerInterceptor{rec, seal.Interceptor(nil)}}
+	opts := worker.WorkflowReplayerOptions{Interceptors: []interceptor.WorkerInterceptor{rec, seal.Interceptor(nil, workflows.TickWorkflowName)}}
 	if keys != nil {
 		opts.DataConverter = keys.DataConverter()
 	}

@@ -174,8 +174,12 @@ func TestAccountabilityDecidedInterview(t *testing.T) {
 func TestAccountabilityRecall(t *testing.T) {
 	head := H.Login(t, "shangcai-health-head")
 	body := map[string]any{"member_id": "m28", "reason": "长期不在岗，不适合继续驻村"}
-	H.Login(t, "xiping-edu-head").JSON(t, "POST", "/api/v1/recalls", body, 403)
-	H.Login(t, "m28").JSON(t, "POST", "/api/v1/recalls", body, 403)
+	for _, who := range []string{"xiping-edu-head", "m28", "shangcai-org"} {
+		e := doWithHeader(t, H.Login(t, who), "POST", "/api/v1/recalls", body, "Idempotency-Key", "recall-by-"+who)
+		if e["error"] == nil || e["error"].(map[string]any)["code"] != "forbidden" {
+			t.Errorf("recall by %s: %v, want forbidden", who, e)
+		}
+	}
 	rc := doWithHeader(t, head, "POST", "/api/v1/recalls", body, "Idempotency-Key", "recall-m28")
 	if rc["status"] != workflows.RecallShort || rc["team_short"] != true || rc["team_id"] != "huangbu-liuying-team" || rc["roster_change_id"] == nil {
 		t.Fatalf("recall: %v", rc)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"zhucun/policy"
 	"zhucun/workflows"
 )
 
@@ -96,6 +97,7 @@ func (s *Store) CirculationItems(ctx context.Context, city, month string) ([]wor
 		var it workflows.CirculationItem
 		err := r.Scan(&it.AbsenceID, &it.MemberID, &it.MemberName, &it.UnitID, &it.UnitName,
 			&it.TeamName, &it.CountyID, &it.CountyName, &it.FoundAt, &it.Explanation)
+		it.FoundAt = it.FoundAt.In(policy.China) // as every instant is shown
 		return it, err
 	})
 }

@@ -24,7 +24,7 @@ import (
 // starts the activities make.
 func New(c client.Client, pool *pgxpool.Pool, log *zap.Logger, m *metrics.Metrics, keys *seal.Keys) sdkworker.Worker {
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
-		Interceptors: []interceptor.WorkerInterceptor{seal.Interceptor(keys)},
+		Interceptors: []interceptor.WorkerInterceptor{seal.Interceptor(keys, workflows.TickWorkflowName)},
 		// More pollers than the default two: with the server in the same
 		// process, idle pollers cost little and bursts of updates queue less.
 		MaxConcurrentWorkflowTaskPollers: 8,
@@ -61,5 +61,5 @@ func named(log *zap.Logger, name string) *zap.Logger {
 // the same interceptor, which on replay reads its verdicts from the
 // history and needs no key.
 func ReplayerOptions() sdkworker.WorkflowReplayerOptions {
-	return sdkworker.WorkflowReplayerOptions{Interceptors: []interceptor.WorkerInterceptor{seal.Interceptor(nil)}}
+	return sdkworker.WorkflowReplayerOptions{Interceptors: []interceptor.WorkerInterceptor{seal.Interceptor(nil, workflows.TickWorkflowName)}}
 }

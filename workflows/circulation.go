@@ -28,6 +28,10 @@ const (
 	StepIssue           = "issue"
 )
 
+// JobCirculation is the scheduled job that drafts the month's circulation
+// and opens the interviews the yearly tallies call for (activities).
+const JobCirculation = "accountability-circulation"
+
 // Circulation statuses; a county's report standing in it.
 const (
 	CirculationDrafted = "drafted"

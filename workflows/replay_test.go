@@ -27,7 +27,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			// The seal's interceptor, as the worker runs it: it replays
 			// the verdicts recorded on starts signed since issue 18.
 			r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
-				Interceptors: []interceptor.WorkerInterceptor{seal.Interceptor(nil)}})
+				Interceptors: []interceptor.WorkerInterceptor{seal.Interceptor(nil, workflows.TickWorkflowName)}})
 			if err != nil {
 				t.Fatal(err)
 			}

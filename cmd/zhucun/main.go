@@ -41,6 +41,7 @@ Usage:
   zhucun user passwd --username U    (reads the new password from stdin)
   zhucun bench [--clients 1,16,64] [--n 300]   front end vs raw Temporal, measured
   zhucun bench --temporal-address H:P --api URL1,URL2 --database-url U   the same against a split deployment
+  zhucun schedules               the periodic jobs' Schedules on the running Temporal: next and last runs
   zhucun backup DIR               copy the database and the embedded Temporal's two (pg_dump), while it runs
   zhucun restore DIR [--replace] put a backup into DATABASE_URL's databases and catch the read model up
   zhucun import template > 台账.xlsx   the organisation's workbook template (县区, 乡镇, 村, 派出单位, 工作队及队员)
@@ -98,6 +99,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return importCmd(ctx, rest, stdout)
 	case "accounts":
 		return accountsCmd(ctx, rest, stdout)
+	case "schedules":
+		return schedulesCmd(ctx, rest, stdout)
 	case "backup":
 		return backupCmd(ctx, rest, stdout)
 	case "restore":
