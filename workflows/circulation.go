@@ -163,7 +163,9 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func (w *circulationWorkflow) subject() string { return w.in.Month + " 驻村工作队缺岗情况通报" }
+func (w *circulationWorkflow) subject() string {
+	return w.in.Month + " 驻村工作队缺岗情况通报"
+}
 
 func (w *circulationWorkflow) detail() Circulation {
 	c := w.c
