@@ -203,3 +203,22 @@ func (a *Activities) startOnce(ctx context.Context, wid string, wf, in any) erro
 	}
 	return err
 }
+
+// tellRecalls asks the recalls holding a team short to read the ledger
+// now that someone joined it, rather than at their next daily look. A
+// recall missed here still finds the member at that look, so a failure
+// is only logged.
+func (a *Activities) tellRecalls(ctx context.Context, c workflows.RosterLedgerChange) {
+	if a.Temporal == nil || (c.Change != workflows.ChangeJoin && c.Change != workflows.ChangeReplace) {
+		return
+	}
+	ids, err := store.New(a.Pool).OpenRecalls(ctx, c.TeamID)
+	for _, id := range ids {
+		if err == nil {
+			err = a.Temporal.SignalWorkflow(ctx, id, "", workflows.RecallSignalCheck, nil)
+		}
+	}
+	if err != nil {
+		a.logger(ctx).Warn("recalls not told of a join", zap.String("team", c.TeamID), zap.Error(err))
+	}
+}

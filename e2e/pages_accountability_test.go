@@ -39,7 +39,7 @@ func TestPagesAccountability(t *testing.T) {
 		t.Fatalf("city bureau: status %d", st)
 	}
 	city.mustSee("draft", "待印发", "本月没有查出离岗")
-	city.fill("#foreword", "各县（区）本月均无离岗，予以通报表扬")
+	city.write("#foreword", "各县（区）本月均无离岗，予以通报表扬")
 	city.step("#circulation-issue", http.StatusOK, "已印发")
 	city.mustSee("issued", "已印发", "予以通报表扬")
 	if city.has("#circulation-issue") {
@@ -61,7 +61,7 @@ func TestPagesAccountability(t *testing.T) {
 	county.mustSee("place error", "必填")
 	county.fill("#place", "县乡村振兴局三楼会议室")
 	county.step("#interview-schedule", http.StatusOK, "已保存约谈记录")
-	county.fill("#note", "已约谈孙立新同志，单位承诺加强管理")
+	county.write("#note", "已约谈孙立新同志，单位承诺加强管理")
 	county.step("#interview-held", http.StatusOK, "已保存约谈记录")
 	county.mustSee("held", "已约谈", "单位承诺加强管理")
 	county.look("interview")

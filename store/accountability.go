@@ -168,3 +168,13 @@ func (s *Store) ReplacementOf(ctx context.Context, a workflows.ReplacementArgs) 
 	}
 	return r, nil
 }
+
+// OpenRecalls is the workflow ids of the recalls that hold a team short.
+func (s *Store) OpenRecalls(ctx context.Context, teamID string) ([]string, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT workflow_id FROM processes
+		WHERE kind = $1 AND closed_at IS NULL AND detail->>'team_id' = $2`, workflows.KindRecall, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("open recalls of %s: %w", teamID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
