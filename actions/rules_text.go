@@ -88,6 +88,13 @@ func RulesText(r policy.Rules) []RuleLine {
 	add("roster.term", roster, "队员任期一般不少于%d年", ro.MinTermYears)
 	add("roster.backdate", roster, "生效日期早于登记日%d天以上的变动，由市级部门登记", ro.BackdateDays)
 	obligationsText(r.Obligations, add)
+	ac := r.Accountability
+	const acct = "通报、约谈与召回（第十八条、第二十条）"
+	add("accountability.interview_after", acct, "队员一年内离岗%s或情况说明缺失%s的，约谈其派出单位主要负责人",
+		countText(ac.InterviewAfter.Absences, "次"), countText(ac.InterviewAfter.Missing, "次"))
+	add("accountability.interview_within", acct, "约谈须在%d天内进行", ac.InterviewWithinDays)
+	add("accountability.replace_within", acct, "召回队员后%d天内补充队员", ac.ReplaceWithinDays)
+	add("accountability.circulation", acct, "月度通报起草后%d天内由市乡村振兴局审核印发；截止前%s提醒", ac.CirculationDays, dursText(ac.RemindBefore))
 	skip := "期限最后一天遇法定节假日的，顺延至下一个工作日"
 	if !r.PeriodsSkipRestDays {
 		skip = "期限遇法定节假日不顺延"
@@ -95,6 +102,14 @@ func RulesText(r policy.Rules) []RuleLine {
 	add("periods.skip", days, "%s", skip)
 	out = append(out, presenceText(r.Presence)...)
 	return out
+}
+
+// countText is a threshold as people say it: "达2次", or "不计" for 0 (never).
+func countText(n int, unit string) string {
+	if n <= 0 {
+		return "（不计）"
+	}
+	return fmt.Sprintf("达%d%s", n, unit)
 }
 
 func sortedRoles(m map[string]string) []string {

@@ -43,6 +43,7 @@ func (a *Activities) Register(w worker.Registry) {
 	a.registerJobs(w)
 	a.registerPresence(w)
 	a.registerObligations(w)
+	a.registerAccountability(w)
 }
 
 // RecordProcess writes one snapshot: the process row (only if newer), its

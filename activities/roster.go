@@ -41,5 +41,6 @@ func (a *Activities) ApplyRosterChange(ctx context.Context, c workflows.RosterLe
 	}
 	a.logger(ctx).Info("roster change applied", zap.String("change", c.ID), zap.String("team", c.TeamID),
 		zap.String("kind", c.Change), zap.Bool("first_time", applied))
+	a.tellRecalls(ctx, c)
 	return nil
 }

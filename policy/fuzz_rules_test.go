@@ -49,7 +49,7 @@ func FuzzRulesJSON(f *testing.F) {
 		}
 		if bad := r.Validate(); bad != nil {
 			for k, v := range bad {
-				if v == "" || !(strings.HasPrefix(k, "leave.") || strings.HasPrefix(k, "absence.") || strings.HasPrefix(k, "roster.") || strings.HasPrefix(k, "creation.") || strings.HasPrefix(k, "presence.") || strings.HasPrefix(k, "obligations.")) {
+				if v == "" || !(strings.HasPrefix(k, "leave.") || strings.HasPrefix(k, "absence.") || strings.HasPrefix(k, "roster.") || strings.HasPrefix(k, "creation.") || strings.HasPrefix(k, "presence.") || strings.HasPrefix(k, "obligations.") || strings.HasPrefix(k, "accountability.")) {
 					t.Fatalf("problem %q: %q", k, v)
 				}
 			}

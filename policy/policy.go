@@ -88,6 +88,33 @@ type Rules struct {
 	PeriodsSkipRestDays bool `json:"periods_skip_rest_days"`
 	// Notices: when group robots keep quiet.
 	Notices NoticeRules `json:"notices"`
+	// Accountability governs articles 18 and 20: circulation, interview, recall.
+	Accountability AccountabilityRules `json:"accountability"`
+}
+
+// AccountabilityRules govern the circulation (通报), the interview of a
+// unit's principal (约谈) and the replacement after a recall (召回).
+type AccountabilityRules struct {
+	// InterviewAfter: a member's yearly tally that opens an interview of
+	// their unit's principal; 0 never opens one on that count.
+	InterviewAfter InterviewThreshold `json:"interview_after"`
+	// InterviewWithinDays: the interview is held by the end of this many
+	// days after it opens.
+	InterviewWithinDays int `json:"interview_within_days"`
+	// ReplaceWithinDays: someone joins a team in a recalled member's place
+	// by the end of this many days after the recall.
+	ReplaceWithinDays int `json:"replace_within_days"`
+	// CirculationDays: the city bureau issues the month's circulation by
+	// the end of this many days after it is drafted.
+	CirculationDays int `json:"circulation_days"`
+	// RemindBefore: reminders this long before each of those deadlines.
+	RemindBefore []Duration `json:"remind_before"`
+}
+
+// InterviewThreshold is a yearly tally: absences found, explanations missing.
+type InterviewThreshold struct {
+	Absences int `json:"absences"`
+	Missing  int `json:"missing"`
 }
 
 // LeaveRules govern article 16: who approves a leave and by when.
@@ -247,5 +274,12 @@ func Default() Rules {
 		Presence:            DefaultPresence(),
 		Obligations:         DefaultObligations(),
 		PeriodsSkipRestDays: true,
+		Accountability: AccountabilityRules{
+			InterviewAfter:      InterviewThreshold{Absences: 2, Missing: 1},
+			InterviewWithinDays: 15,
+			ReplaceWithinDays:   30,
+			CirculationDays:     5,
+			RemindBefore:        []Duration{3 * day, day},
+		},
 	}
 }

@@ -103,6 +103,14 @@ func (r Rules) Validate() map[string]string {
 	}
 	r.Obligations.validate(p)
 
+	ac := r.Accountability
+	p.intRange("accountability.interview_after.absences", ac.InterviewAfter.Absences, 0, 50)
+	p.intRange("accountability.interview_after.missing", ac.InterviewAfter.Missing, 0, 50)
+	p.intRange("accountability.interview_within_days", ac.InterviewWithinDays, 1, 90)
+	p.intRange("accountability.replace_within_days", ac.ReplaceWithinDays, 1, 180)
+	p.intRange("accountability.circulation_days", ac.CirculationDays, 1, 30)
+	p.positive("accountability.remind_before", ac.RemindBefore)
+
 	if len(p) == 0 {
 		return nil
 	}

@@ -102,6 +102,7 @@ func TestValidateNamesEachField(t *testing.T) {
 			"obligations.training_due", "obligations.training_remind_from", "obligations.training_min_days",
 			"obligations.training_min_level", "obligations.assessment_due", "obligations.assessment_ack_days",
 			"obligations.hearing_due", "obligations.visits_due",
+			"accountability.interview_within_days", "accountability.replace_within_days", "accountability.circulation_days",
 		}},
 		{"presence: trip approval past a month, no minimum", func(r *Rules) {
 			r.Presence = PresenceRules{TripApprovalDays: 32, MinDaysMonth: 24}
@@ -116,6 +117,11 @@ func TestValidateNamesEachField(t *testing.T) {
 			r.Obligations.TrainingRemindFrom = "12-31"
 			r.Obligations.TrainingDue = "11-30"
 		}, []string{"obligations.training_remind_from"}},
+		{"accountability: an interview a year away, no threshold at all is fine", func(r *Rules) {
+			r.Accountability.InterviewWithinDays = 91
+			r.Accountability.InterviewAfter = InterviewThreshold{}
+			r.Accountability.RemindBefore = []Duration{-1}
+		}, []string{"accountability.interview_within_days", "accountability.remind_before"}},
 		{"creation limits: a day below a minute", func(r *Rules) {
 			r.Creation = CreationRules{PerMinute: 50, PerDay: 40}
 		}, []string{"creation.per_day"}},
@@ -168,6 +174,25 @@ func TestValidateAcceptsVariants(t *testing.T) {
 		tc.edit(&r)
 		if p := r.Validate(); len(p) != 0 {
 			t.Errorf("%s: Validate() = %v, want none", tc.name, p)
+		}
+	}
+}
+
+func TestInterviewTriggers(t *testing.T) {
+	def := Default().Accountability.InterviewAfter
+	for _, tc := range []struct {
+		th                InterviewThreshold
+		absences, missing int
+		want              []string
+	}{
+		{def, 1, 0, nil},
+		{def, 2, 0, []string{"absences"}},
+		{def, 1, 1, []string{"missing"}},
+		{def, 3, 2, []string{"absences", "missing"}},
+		{InterviewThreshold{}, 9, 9, nil},
+	} {
+		if got := InterviewTriggers(tc.th, tc.absences, tc.missing); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("InterviewTriggers(%+v, %d, %d) = %v, want %v", tc.th, tc.absences, tc.missing, got, tc.want)
 		}
 	}
 }

@@ -170,6 +170,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 		s.robotRoutes(r)
 		s.attachmentRoutes(r)
 		s.delegationRoutes(r)
+		s.accountabilityRoutes(r)
 	})
 }
 

@@ -35,6 +35,11 @@ var kindSideTables = map[string]sideTableWriter{
 	// their own tables, written by actions, not by the workflow.
 	workflows.KindObligation: nil,
 	workflows.KindAssessment: nil,
+	// A circulation is read whole from its process row; an interview's
+	// unit record and a recall's team are the row's unit_id and detail.
+	workflows.KindCirculation: nil,
+	workflows.KindInterview:   nil,
+	workflows.KindRecall:      nil,
 }
 
 // releaser gives back what a provisional process (workflows.Provisional)
@@ -59,6 +64,10 @@ var kindReleases = map[string]releaser{
 	// Started by jobs and actions whose workflow writes its own first record.
 	workflows.KindObligation: nil,
 	workflows.KindAssessment: nil,
+	// Accountability processes start with their "recorded" update.
+	workflows.KindCirculation: nil,
+	workflows.KindInterview:   nil,
+	workflows.KindRecall:      nil,
 }
 
 // ErrNotReleasable: the kind's processes are never provisional, so there

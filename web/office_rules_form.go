@@ -46,6 +46,7 @@ func ruleFields(r *policy.Rules) []ruleField {
 	personal, sick := r.Leave.MaxDaysByKind[policy.KindPersonal], r.Leave.MaxDaysByKind[policy.KindSick]
 	l, a, ro := &r.Leave, &r.Absence, &r.Roster
 	const lv, ab, rs, pd = "请销假（第十六条）", "离岗说明与月报（第十八条）", "人员变动备案（第十七条）", "期限"
+	const ac = "通报、约谈与召回（第十八条、第二十条）"
 	fs := []ruleField{
 		{Name: "leave.threshold_days", Label: "乡镇审批的最长天数", Hint: "不超过此天数由乡镇批准；超过则需共同批准", Kind: "int", Section: lv, ip: &l.ThresholdDays},
 		{Name: "leave.max_days", Label: "一次请假最长天数", Kind: "int", Section: lv, ip: &l.MaxDays},
@@ -73,6 +74,12 @@ func ruleFields(r *policy.Rules) []ruleField {
 		{Name: "roster.min_team_size", Label: "工作队最少人数", Kind: "int", Section: rs, ip: &ro.MinTeamSize},
 		{Name: "roster.min_term_years", Label: "最短任期（年）", Kind: "int", Section: rs, ip: &ro.MinTermYears},
 		{Name: "roster.backdate_days", Label: "生效日期最多早于登记日几天", Hint: "更早的由市级部门登记", Kind: "int", Section: rs, ip: &ro.BackdateDays},
+		{Name: "accountability.interview_after.absences", Label: "一年离岗几次约谈", Hint: "0 为不因此约谈", Kind: "int", Section: ac, ip: &r.Accountability.InterviewAfter.Absences},
+		{Name: "accountability.interview_after.missing", Label: "一年缺几次说明约谈", Hint: "0 为不因此约谈", Kind: "int", Section: ac, ip: &r.Accountability.InterviewAfter.Missing},
+		{Name: "accountability.interview_within_days", Label: "几天内约谈", Kind: "int", Section: ac, ip: &r.Accountability.InterviewWithinDays},
+		{Name: "accountability.replace_within_days", Label: "召回后几天内补充队员", Kind: "int", Section: ac, ip: &r.Accountability.ReplaceWithinDays},
+		{Name: "accountability.circulation_days", Label: "通报起草后几天内印发", Kind: "int", Section: ac, ip: &r.Accountability.CirculationDays},
+		{Name: "accountability.remind_before", Label: "约谈、补员、通报截止前几天提醒", Hint: "用逗号隔开，如 3,1", Kind: "days", Section: ac, lp: &r.Accountability.RemindBefore},
 		{Name: "periods_skip_rest_days", Label: "期限最后一天遇节假日顺延", Kind: "bool", Section: pd, bp: &r.PeriodsSkipRestDays},
 	}
 	return fs

@@ -74,6 +74,7 @@ func (p *Pages) Routes(r chi.Router) {
 			p.presenceRoutes(r)
 			p.delegRoutes(r)
 			p.obligationRoutes(r)
+			p.accountabilityRoutes(r)
 		})
 	})
 }

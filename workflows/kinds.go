@@ -84,6 +84,18 @@ func Kinds() []KindSpec {
 			{StepAssessAck, "确认收到考核结果"},
 		},
 		Statuses: []string{AssessmentAwaitingResult, AssessmentAwaitingAck, AssessmentAcknowledged},
+	}, {
+		Name: KindCirculation, Title: "缺岗情况通报", Workflow: CirculationWorkflow,
+		Steps:    []StepSpec{{StepIssue, "审核印发"}},
+		Statuses: []string{CirculationDrafted, CirculationIssued},
+	}, {
+		Name: KindInterview, Title: "约谈", Workflow: InterviewWorkflow,
+		Steps:    []StepSpec{{StepInterview, "约谈"}},
+		Statuses: []string{InterviewAwaiting, InterviewScheduled, InterviewHeld},
+	}, {
+		Name: KindRecall, Title: "召回", Workflow: RecallWorkflow,
+		Steps:    []StepSpec{{StepReplacement, "补充队员"}},
+		Statuses: []string{RecallShort, RecallReplaced},
 	}}
 }
 

@@ -38,6 +38,9 @@ func Schedules() []ScheduleSpec {
 		// Every morning: this year's duties for whoever serves (on January 1
 		// everyone's, later a newcomer's), and article 8's look at every team.
 		{ID: "daily-obligations", Title: "每日：年度履职事项与队伍构成检查", Cron: "0 6 * * *", Job: JobObligations},
+		// After the monthly reports fell due (before the 25th): the month's
+		// circulation is drafted and the yearly tallies are looked at.
+		{ID: "accountability-circulation", Title: "月度缺岗情况通报起草与约谈核查", Cron: "0 9 26 * *", Job: JobCirculation},
 	}
 }
 
