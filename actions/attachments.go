@@ -233,6 +233,13 @@ func (a *Actions) AddAttachments(ctx context.Context, u User, processID string, 
 	return List[store.Attachment]{Items: added}, err
 }
 
+// MayAttach says whether u may add files to the process, before any file
+// is read: the same check AddAttachments makes.
+func (a *Actions) MayAttach(ctx context.Context, u User, processID string) error {
+	_, err := a.attachableProcess(ctx, u, processID)
+	return err
+}
+
 // Attachments lists a process's files for those who may see it
 // (GET /processes/{id}/attachments); out of sight is 404.
 func (a *Actions) Attachments(ctx context.Context, u User, processID string) (List[store.Attachment], error) {

@@ -141,7 +141,7 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 		sender := &notify.Sender{Pool: a.Pool, Deliverer: deliverer(cfg, log), Log: log.Named("notify"), Metrics: a.Metrics,
 			Keys: a.Keys, PublicURL: cfg.PublicURL, Client: &http.Client{Timeout: 10 * time.Second}}
 		if cfg.PublicURL == "" {
-			log.Warn("ZHUCUN_PUBLIC_URL is not set: notices go out without a link to their item")
+			log.Info("ZHUCUN_PUBLIC_URL is not set: notices go out without a link to their item")
 		}
 		a.wg.Add(1)
 		go func() { defer a.wg.Done(); _ = sender.Run(bg) }()

@@ -63,6 +63,9 @@ type matrixRow struct {
 	ok           []int
 	listed       []string
 	last         bool // run after every other row (logout revokes the token)
+	// hidden: a denied cell may answer 404 as well as 403, where the route
+	// does not tell a caller who may not see the object that it exists.
+	hidden bool
 }
 
 // matrixTargets are the processes and names the table's paths use.
@@ -129,6 +132,29 @@ func matrixTable(tg matrixTargets) []matrixRow {
 
 		{method: "GET", path: "/members/m23/record", allow: "own head COUNTY", ok: []int{200}},
 		{method: "GET", path: "/board?county=shangcai", allow: "COUNTY", ok: []int{200}},
+		// Attachments and the printable form: the member's process, for
+		// those who may see it (out of sight is 404); only the member adds
+		// files to a leave. The bodies are not multipart: refused after
+		// the check.
+		{method: "GET", path: "/attachments/00000000-0000-4000-8000-000000000000", allow: "ALL", ok: []int{404}},
+		{method: "GET", path: id("/processes/{L}/attachments"), allow: "SCOPE", ok: []int{200}, hidden: true},
+		{method: "POST", path: id("/processes/{L}/attachments"), body: map[string]any{}, allow: "own", ok: []int{415}, hidden: true},
+		{method: "GET", path: id("/leaves/{L}/form.pdf"), allow: "SCOPE", ok: []int{200}},
+		// Accountability (articles 18, 20): the city-wide circulation is
+		// every county's and the city's to read, the city bureau's to
+		// issue; interviews are opened by county and city offices; a
+		// unit head or a county bureau recalls. Unknown ids: 404 to all.
+		{method: "GET", path: "/circulations/" + tg.cycle, allow: "org org2 bur bur2 corg cbur admin", ok: []int{404}},
+		{method: "POST", path: "/circulations/2099-01/issue", body: map[string]any{}, allow: "cbur", ok: []int{404}},
+		{method: "POST", path: "/interviews", body: map[string]any{}, allow: "org org2 bur bur2 corg cbur", ok: []int{400}},
+		{method: "GET", path: "/interviews?county=shangcai", allow: "ALL", ok: []int{200}},
+		{method: "GET", path: "/interviews/00000000-0000-4000-8000-000000000000", allow: "ALL", ok: []int{404}},
+		{method: "POST", path: "/interviews/00000000-0000-4000-8000-000000000000/schedule", body: map[string]any{}, allow: "ALL", ok: []int{404}},
+		{method: "POST", path: "/interviews/00000000-0000-4000-8000-000000000000/held", body: map[string]any{}, allow: "ALL", ok: []int{404}},
+		{method: "GET", path: "/units/shangcai-health/interviews", allow: "head twp twp2 org org2 bur bur2 corg cbur admin", ok: []int{200}},
+		{method: "POST", path: "/recalls", body: map[string]any{}, allow: "head head2 bur bur2", ok: []int{400}},
+		{method: "GET", path: "/recalls?county=shangcai", allow: "ALL", ok: []int{200}},
+		{method: "GET", path: "/recalls/00000000-0000-4000-8000-000000000000", allow: "ALL", ok: []int{404}},
 		// Group robots: the county bureau, for its own county's groups.
 		{method: "GET", path: "/robots", allow: "bur bur2", ok: []int{200}},
 		{method: "PUT", path: "/robots/team/" + tg.team, body: map[string]any{"kind": "slack", "url": "x"}, allow: "bur", ok: []int{400}},
@@ -310,6 +336,8 @@ func TestAccessMatrix(t *testing.T) {
 				want = []int{401}
 			case allowed[c.key]:
 				want = row.ok
+			case row.hidden:
+				want = []int{403, 404}
 			}
 			if !slices.Contains(want, code) {
 				t.Errorf("%s %s as %s (%s): %d, want %v: %.300s", row.method, row.path, c.username, c.what, code, want, out)
@@ -512,6 +540,11 @@ func routePattern(path string, tg matrixTargets) string {
 		"/holidays/2027", "/holidays/{year}", "/holidays/2099", "/holidays/{year}",
 		"/accounts/matrix-nobody/", "/accounts/{username}/",
 		"/robots/team/"+tg.team, "/robots/{scope}/{id}",
-		"/delegations/00000000-0000-4000-8000-000000000000/", "/delegations/{id}/")
+		"/delegations/00000000-0000-4000-8000-000000000000/", "/delegations/{id}/",
+		"/attachments/00000000-0000-4000-8000-000000000000", "/attachments/{id}",
+		"/interviews/00000000-0000-4000-8000-000000000000", "/interviews/{id}",
+		"/recalls/00000000-0000-4000-8000-000000000000", "/recalls/{id}",
+		"/circulations/"+tg.cycle, "/circulations/{month}", "/circulations/2099-01", "/circulations/{month}",
+		"/units/shangcai-health/", "/units/{id}/")
 	return r.Replace(path)
 }

@@ -45,7 +45,7 @@ func TestPagesDelegationHandOverUrgeCopy(t *testing.T) {
 	delegOffice(t)
 	withPolicy(t, "shangcai", func(r map[string]any) { r["leave"].(map[string]any)["copy_to"] = []string{"team_leader"} })
 	api := H.Login(t, "m24")
-	id := api.JSON(t, "POST", "/api/v1/leaves", leaveBody("personal", 70, 71, "页面委托测试"), 201)["id"].(string)
+	id := api.JSON(t, "POST", "/api/v1/leaves", leaveBody("personal", 74, 75, "页面委托测试"), 201)["id"].(string)
 	t.Cleanup(func() { api.Do(t, "POST", "/api/v1/leaves/"+id+"/cancel", map[string]any{"reason": "测试结束"}) })
 	li := H.Login(t, "huangbu-committee-li")
 	t.Cleanup(func() {
@@ -102,7 +102,7 @@ func TestPagesDelegationHandOverUrgeCopy(t *testing.T) {
 	if st, body := pagePost(t, zhang, "/leaves/"+id+"/decision", url.Values{"decision": {"approve"}, "comment": {"同意"}}); st != 200 || !strings.Contains(body, "张干事（代李委员）") {
 		t.Errorf("the deputy's decision on the page: %d", st)
 	}
-	if _, body := pageGet(t, pageClient(t, "m22"), "/copies"); !strings.Contains(body, "宋杰") || !strings.Contains(body, day(70)) {
+	if _, body := pageGet(t, pageClient(t, "m22"), "/copies"); !strings.Contains(body, "宋杰") || !strings.Contains(body, day(74)) {
 		t.Errorf("the team leader's 抄送我的 does not list the leave")
 	}
 }

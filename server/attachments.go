@@ -22,6 +22,11 @@ func (s *Server) attachmentRoutes(r chi.Router) {
 // addAttachments is POST /processes/{id}/attachments: a multipart form
 // with one or more "file" parts, answered 201 with those kept.
 func (s *Server) addAttachments(w http.ResponseWriter, r *http.Request) error {
+	// Who may attach is settled before the body is read: a caller who may
+	// not gets 403/404, never a verdict on files nobody will keep.
+	if err := s.act.MayAttach(r.Context(), userOf(r), chi.URLParam(r, "id")); err != nil {
+		return err
+	}
 	files, err := upload.Parse(r)
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()

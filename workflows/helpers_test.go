@@ -290,6 +290,11 @@ func (h *recording) checkRecorded(kind, workflowID string) {
 	if len(snaps) == 0 {
 		h.t.Fatalf("nothing recorded")
 	}
+	// Two updates taken in one workflow task each save, and their local
+	// activities run side by side: the writes may arrive in either order
+	// (the store keeps only what is newer, and events by seq). What must
+	// hold is the set: every version once, no gaps, each event once.
+	slices.SortStableFunc(snaps, func(a, b workflows.Snapshot) int { return a.Version - b.Version })
 	for i, s := range snaps {
 		if s.Version != i+1 {
 			h.t.Errorf("snapshot %d has version %d, want %d (strictly increasing from 1)", i, s.Version, i+1)
@@ -299,7 +304,9 @@ func (h *recording) checkRecorded(kind, workflowID string) {
 		}
 		h.checkDescribed(i, s)
 	}
-	for i, e := range h.events() {
+	events := h.events()
+	slices.SortStableFunc(events, func(a, b workflows.Event) int { return a.Seq - b.Seq })
+	for i, e := range events {
 		if e.Seq != i+1 {
 			h.t.Errorf("event %d (%s) has seq %d", i, e.Action, e.Seq)
 		}
@@ -362,12 +369,14 @@ func (h *recording) snapshots() []workflows.Snapshot {
 	return append([]workflows.Snapshot(nil), h.snaps...)
 }
 
+// last is the newest snapshot: the highest version, whatever order the
+// writes arrived in (see checkRecorded).
 func (h *recording) last() workflows.Snapshot {
 	s := h.snapshots()
 	if len(s) == 0 {
 		h.t.Fatalf("nothing recorded")
 	}
-	return s[len(s)-1]
+	return slices.MaxFunc(s, func(a, b workflows.Snapshot) int { return a.Version - b.Version })
 }
 
 // events is the whole timeline as the read model received it.
