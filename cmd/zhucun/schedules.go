@@ -64,7 +64,7 @@ func printSchedules(w io.Writer, states []worker.ScheduleState) {
 			fmt.Fprintln(w, "  paused")
 		}
 		var next []string
-		for _, t := range s.Next {
+		for _, t := range s.Next[:min(3, len(s.Next))] {
 			next = append(next, at(t))
 		}
 		fmt.Fprintf(w, "  next: %s\n", strings.Join(next, ", "))
