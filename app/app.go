@@ -135,7 +135,7 @@ func (a *App) start(ctx context.Context, cfg Config, mode Mode, log *zap.Logger)
 		if err = a.worker.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
-		if err = worker.EnsureSchedules(ctx, a.Temporal, workflows.Schedules(), log.Named("schedules")); err != nil {
+		if err = worker.EnsureSchedules(ctx, a.Temporal, workflows.Schedules(), cfg.PauseSchedules, log.Named("schedules")); err != nil {
 			return err
 		}
 		sender := &notify.Sender{Pool: a.Pool, Deliverer: deliverer(cfg, log), Log: log.Named("notify"), Metrics: a.Metrics,

@@ -43,6 +43,10 @@ type Config struct {
 	// the database on every request (the benchmark's comparison; caches
 	// are on by default, kept in step by LISTEN/NOTIFY).
 	NoCaches bool
+	// PauseSchedules creates the Schedules paused, for tests: a run that
+	// spans a tick must not start everyone's periodic work under them; a
+	// trigger (Temporal UI, or a test) still runs one.
+	PauseSchedules bool
 	// UIAddr is where the embedded server's Temporal Web UI listens; empty
 	// serves none.
 	UIAddr string

@@ -51,7 +51,7 @@ func figure(t *testing.T, msg string) {
 func serveConfig(dbURL, dataDir string) app.Config {
 	return app.Config{DatabaseURL: dbURL, Namespace: "default", Addr: "127.0.0.1:0", DataDir: dataDir,
 		EmbeddedAddr: "127.0.0.1:0", Demo: true, TokenTTL: time.Hour, LoginPerMinute: 100000,
-		PublicURL: "https://zhucun.example.cn"}
+		PublicURL: "https://zhucun.example.cn", PauseSchedules: true}
 }
 
 // H is started by TestMain.

@@ -28,13 +28,14 @@ func init() {
 
 // A Schedule made by EnsureSchedules reads its calendar in China time, is
 // made once however often a worker starts, and its unsigned tick gets past
-// the proof check to run its job.
+// the proof check to run its job. Made paused (as the tests' worker makes
+// the product's), it still runs when triggered.
 func TestScheduleTickRunsItsJob(t *testing.T) {
 	ctx := context.Background()
 	spec := workflows.ScheduleSpec{ID: "e2e-schedule", Title: "测试", Cron: "0 6 * * *", Job: tickJob}
 	specs := []workflows.ScheduleSpec{spec}
 	for range 2 { // the second start finds it and updates it in place
-		if err := worker.EnsureSchedules(ctx, H.Temporal, specs, zap.NewNop()); err != nil {
+		if err := worker.EnsureSchedules(ctx, H.Temporal, specs, true, zap.NewNop()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -45,7 +46,7 @@ func TestScheduleTickRunsItsJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(states) != 1 || !states[0].Found || len(states[0].Next) == 0 {
+	if len(states) != 1 || !states[0].Found || !states[0].Paused || len(states[0].Next) == 0 {
 		t.Fatalf("schedule state %+v", states)
 	}
 	china, _ := time.LoadLocation("Asia/Shanghai")

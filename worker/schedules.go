@@ -21,13 +21,14 @@ import (
 const scheduleCatchup = 7 * 24 * time.Hour
 
 // EnsureSchedules creates every Schedule of specs (workflows.Schedules,
-// but for tests), or brings
+// but for tests), paused if asked (tests: see app.Config.PauseSchedules), or brings
 // an existing one's calendar and job in line with it: run at every worker
 // start, so a new release's Schedules exist once one worker runs it.
-func EnsureSchedules(ctx context.Context, c client.Client, specs []workflows.ScheduleSpec, log *zap.Logger) error {
+func EnsureSchedules(ctx context.Context, c client.Client, specs []workflows.ScheduleSpec, paused bool, log *zap.Logger) error {
 	sc := c.ScheduleClient()
 	for _, s := range specs {
 		opts := scheduleOptions(s)
+		opts.Paused = paused
 		_, err := sc.Create(ctx, opts)
 		if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
 			err = sc.GetHandle(ctx, s.ID).Update(ctx, client.ScheduleUpdateOptions{
@@ -37,6 +38,10 @@ func EnsureSchedules(ctx context.Context, c client.Client, specs []workflows.Sch
 					sch.Action = opts.Action
 					sch.Policy.Overlap = opts.Overlap
 					sch.Policy.CatchupWindow = opts.CatchupWindow
+					// An operator's pause stays; only a paused start adds one.
+					if paused {
+						sch.State.Paused = true
+					}
 					return &client.ScheduleUpdate{Schedule: &sch}, nil
 				},
 			})
