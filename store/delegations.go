@@ -5,7 +5,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -131,56 +130,6 @@ func (s *Store) queryDelegations(ctx context.Context, q string, args ...any) ([]
 func (s *Store) EndDelegation(ctx context.Context, id uuid.UUID) (bool, error) {
 	tag, err := s.Pool.Exec(ctx, `UPDATE delegations SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, id)
 	return tag.RowsAffected() == 1, err
-}
-
-// InboxOf is Inbox over several parties at once (the caller's office, its
-// own account, the accounts it is deputy for), soonest due first.
-func (s *Store) InboxOf(ctx context.Context, parties []string, cursor string, limit int) ([]InboxItem, string, error) {
-	if len(parties) == 1 {
-		return s.Inbox(ctx, parties[0], cursor, limit)
-	}
-	if limit <= 0 || limit > 200 {
-		limit = 100
-	}
-	var w where
-	w.add("w.party = ANY(?)", parties)
-	if err := w.afterWaitCursor(cursor); err != nil {
-		return nil, "", err
-	}
-	q := sqlInbox + w.sql() + fmt.Sprintf(` ORDER BY w.due_at ASC NULLS LAST, w.process_id, w.step LIMIT %d`, limit+1)
-	rows, err := s.Pool.Query(ctx, q, w.args...)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	out, dues := []InboxItem{}, []*time.Time{}
-	seen := map[string]bool{}
-	for rows.Next() {
-		var it InboxItem
-		var waitDue *time.Time
-		p := &it.Process
-		if err := rows.Scan(&p.ID, &p.Kind, &p.Subject, &p.MemberID, &p.CountyID, &p.TownshipID, &p.UnitID,
-			&p.Status, &p.Step, &p.WaitingOn, &p.DueAt, &p.Overdue, &p.OpenedAt, &p.ClosedAt,
-			&it.Escalated, &waitDue); err != nil {
-			return nil, "", err
-		}
-		p.inChina()
-		// One line per process and step, even when it waits on two of
-		// the caller's parties.
-		if k := p.ID + "|" + p.Step; !seen[k] {
-			seen[k] = true
-			out, dues = append(out, it), append(dues, waitDue)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeWaitCursor(dues[limit-1], out[limit-1].ID, out[limit-1].Step)
-	}
-	return out, next, nil
 }
 
 // CopiedTo lists the decided leaves copied to any of parties (抄送我的),

@@ -267,8 +267,14 @@ const sqlInbox = `SELECT p.id, p.kind, p.subject, COALESCE(p.member_id,''), p.co
 
 // inboxQuery is a page of a party's inbox, soonest due first, after cursor.
 func inboxQuery(party, cursor string, limit int) (string, []any, error) {
+	return inboxQueryWhere("w.party = ?", party, cursor, limit)
+}
+
+// inboxQueryWhere is the inbox query for the waiting rows that cond (one
+// placeholder, arg) picks.
+func inboxQueryWhere(cond string, arg any, cursor string, limit int) (string, []any, error) {
 	var w where
-	w.add("w.party = ?", party)
+	w.add(cond, arg)
 	if err := w.afterWaitCursor(cursor); err != nil {
 		return "", nil, err
 	}
@@ -282,10 +288,25 @@ func inboxQuery(party, cursor string, limit int) (string, []any, error) {
 // stops the scan. Paged by keyset over (due, process, step), the cursor
 // of the pages' 待办, so items added meanwhile do not shift the pages.
 func (s *Store) Inbox(ctx context.Context, party, cursor string, limit int) ([]InboxItem, string, error) {
+	return s.inbox(ctx, "w.party = ?", party, cursor, limit)
+}
+
+// InboxOf is Inbox over several parties at once (the caller's office, its
+// own account, the accounts it is deputy for), soonest due first.
+func (s *Store) InboxOf(ctx context.Context, parties []string, cursor string, limit int) ([]InboxItem, string, error) {
+	if len(parties) == 1 {
+		return s.Inbox(ctx, parties[0], cursor, limit)
+	}
+	return s.inbox(ctx, "w.party = ANY(?)", parties, cursor, limit)
+}
+
+// inbox reads one page of the waiting rows cond picks: one line per
+// process and step, even when it waits on two of the caller's parties.
+func (s *Store) inbox(ctx context.Context, cond string, arg any, cursor string, limit int) ([]InboxItem, string, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 100
 	}
-	q, args, err := inboxQuery(party, cursor, limit)
+	q, args, err := inboxQueryWhere(cond, arg, cursor, limit)
 	if err != nil {
 		return nil, "", err
 	}
@@ -295,6 +316,7 @@ func (s *Store) Inbox(ctx context.Context, party, cursor string, limit int) ([]I
 	}
 	defer rows.Close()
 	out, dues := []InboxItem{}, []*time.Time{}
+	seen := map[string]bool{}
 	for rows.Next() {
 		var it InboxItem
 		var waitDue *time.Time
@@ -305,7 +327,10 @@ func (s *Store) Inbox(ctx context.Context, party, cursor string, limit int) ([]I
 			return nil, "", err
 		}
 		p.inChina()
-		out, dues = append(out, it), append(dues, waitDue)
+		if k := p.ID + "|" + p.Step; !seen[k] {
+			seen[k] = true
+			out, dues = append(out, it), append(dues, waitDue)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", err

@@ -74,13 +74,19 @@ func (c *core) urge(ctx workflow.Context, a UrgeArgs, subject string) {
 		return
 	}
 	for _, s := range c.overdueSteps() {
-		c.event(ctx, a.Actor, "urged", s.Name, a.Comment)
-		text := "催办：「" + subject + "」" + StepTitle(s.Name) + "已逾期，请尽快处理（" + a.Actor.Name + "催办）"
-		if a.Comment != "" {
-			text += "：" + a.Comment
-		}
-		c.notify(s.WaitingOn, text)
+		c.urgeStep(ctx, a, s, subject, "已逾期，请尽快处理")
 	}
+}
+
+// urgeStep records one 催办 at step s and tells whoever it waits on; what
+// names the step's state in the notice.
+func (c *core) urgeStep(ctx workflow.Context, a UrgeArgs, s *Step, subject, what string) {
+	c.event(ctx, a.Actor, "urged", s.Name, a.Comment)
+	text := "催办：「" + subject + "」" + StepTitle(s.Name) + what + "（" + a.Actor.Name + "催办）"
+	if a.Comment != "" {
+		text += "：" + a.Comment
+	}
+	c.notify(s.WaitingOn, text)
 }
 
 func (c *core) overdueSteps() []*Step {
@@ -130,12 +136,7 @@ func (c *core) memberUrge(ctx workflow.Context, a UrgeArgs, subject string) {
 		if at, ok := c.lastUrge(a.Actor.UserID, s.Name); ok && now.Sub(at) < UrgeAgain {
 			continue
 		}
-		c.event(ctx, a.Actor, "urged", s.Name, a.Comment)
-		text := "催办：「" + subject + "」" + StepTitle(s.Name) + "等待您处理（" + a.Actor.Name + "催办）"
-		if a.Comment != "" {
-			text += "：" + a.Comment
-		}
-		c.notify(s.WaitingOn, text)
+		c.urgeStep(ctx, a, s, subject, "等待您处理")
 	}
 }
 
