@@ -19,10 +19,7 @@ import (
 	"fmt"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 
@@ -185,21 +182,9 @@ var systemActor = workflows.Actor{UserID: "system", Name: "系统", Party: workf
 // startOnce starts a workflow signed as the API signs its starts, once
 // ever per ID: running or ended, a second start is no error and no process.
 func (a *Activities) startOnce(ctx context.Context, wid string, wf, in any) error {
-	if a.Keys != nil {
-		var err error
-		if ctx, err = a.Keys.SignStart(ctx, wid, in); err != nil {
-			return err
-		}
-	}
-	_, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: wid, TaskQueue: workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, wf, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
+	started, err := a.Keys.StartOnce(ctx, a.Temporal, wid, wf, in)
+	if err == nil && !started {
 		a.logger(ctx).Debug("already started", zap.String("workflow_id", wid))
-		return nil
 	}
 	return err
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -66,20 +64,6 @@ func StartStatement(ctx context.Context, tc client.Client, keys *seal.Keys, st *
 	if err != nil {
 		return err
 	}
-	wid := workflows.StatementWorkflowID(county, month)
-	if keys != nil { // signed as the API signs its starts (seal)
-		if ctx, err = keys.SignStart(ctx, wid, in); err != nil {
-			return err
-		}
-	}
-	_, err = tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: wid, TaskQueue: workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.StatementWorkflow, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return nil
-	}
+	_, err = keys.StartOnce(ctx, tc, workflows.StatementWorkflowID(county, month), workflows.StatementWorkflow, in)
 	return err
 }

@@ -113,6 +113,10 @@ func AssessmentInput(s store.Serving, year int, pol policy.Policy) workflows.Ass
 // asks a running process to recheck (SignalWithStart: a start made by it
 // counts at once anyway).
 func (st Starter) start(ctx context.Context, wid string, wf, in any, signal bool) error {
+	if !signal {
+		_, err := st.Keys.StartOnce(ctx, st.Temporal, wid, wf, in)
+		return err
+	}
 	if st.Keys != nil {
 		var err error
 		if ctx, err = st.Keys.SignStart(ctx, wid, in); err != nil {
@@ -124,12 +128,7 @@ func (st Starter) start(ctx context.Context, wid string, wf, in any, signal bool
 		// A duty met (or lapsed) stays so: never a second process for it.
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}
-	var err error
-	if signal {
-		_, err = st.Temporal.SignalWithStartWorkflow(ctx, wid, workflows.ObligationRecheck, nil, opts, wf, in)
-	} else {
-		_, err = st.Temporal.ExecuteWorkflow(ctx, opts, wf, in)
-	}
+	_, err := st.Temporal.SignalWithStartWorkflow(ctx, wid, workflows.ObligationRecheck, nil, opts, wf, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil
