@@ -243,13 +243,3 @@ func (a *Actions) CachesLive() bool {
 	_, live := a.caches.begin()
 	return live
 }
-
-// goRead runs read in its own goroutine; the function returned waits for
-// its result (as often as it is called).
-func goRead[T any](read func() (T, error)) func() (T, error) {
-	var v T
-	var err error
-	done := make(chan struct{})
-	go func() { defer close(done); v, err = read() }()
-	return func() (T, error) { <-done; return v, err }
-}

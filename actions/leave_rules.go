@@ -33,12 +33,8 @@ func checkLeaveStart(r policy.LeaveRules, kind string, start, now time.Time) err
 // onTeamForLeave: no team, no leave. A member not on a team today (left,
 // or joined but not yet filed) cannot ask for leave (409, saying why); a
 // leave may not start before the member joined their team.
-func onTeamForLeave(standing func() (store.Standing, error), start time.Time) error {
-	st, err := standing()
-	if err == nil {
-		err = teamCheck(st)
-	}
-	if err != nil {
+func onTeamForLeave(st store.Standing, start time.Time) error {
+	if err := teamCheck(st); err != nil {
 		return err
 	}
 	if start.Before(st.From) {

@@ -74,17 +74,12 @@ func (a *Actions) SubmitLeave(ctx context.Context, u User, req LeaveRequest) (Cr
 // the stretch of days where another leave would change the route.
 func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id string, start, end time.Time) (workflows.LeaveInput, *store.NearCheck, error) {
 	now := a.now()
-	// The member's standing and nearby leaves are read beside the
-	// member's context, on connections of their own: the submission
-	// waits for the slowest of the three reads, not for their sum.
-	standing := goRead(func() (store.Standing, error) { return a.store.MemberStanding(ctx, u.MemberID, now) })
-	nearby := goRead(func() ([]store.NearLeave, error) {
-		return a.store.LeavesNear(ctx, u.MemberID, "", policy.AddDays(start, -joinWindow), policy.AddDays(end, joinWindow))
-	})
-	mc, err := a.store.MemberContext(ctx, u.MemberID, start)
+	// The member's context, standing and nearby leaves: one round trip.
+	read, err := a.store.ReadForLeave(ctx, u.MemberID, start, now, policy.AddDays(start, -joinWindow), policy.AddDays(end, joinWindow))
 	if err != nil {
 		return workflows.LeaveInput{}, nil, err
 	}
+	mc := read.Context
 	pol, err := a.currentPolicy(ctx, mc.CountyID)
 	if err != nil {
 		return workflows.LeaveInput{}, nil, err
@@ -93,18 +88,14 @@ func (a *Actions) leaveInput(ctx context.Context, u User, req LeaveRequest, id s
 	if err := checkLeaveStart(rules, req.Kind, start, now); err != nil {
 		return workflows.LeaveInput{}, nil, err
 	}
-	if err := onTeamForLeave(standing, start); err != nil {
+	if err := onTeamForLeave(read.Standing, start); err != nil {
 		return workflows.LeaveInput{}, nil, err
 	}
 	cal, err := a.calendar(ctx)
 	if err != nil {
 		return workflows.LeaveInput{}, nil, err
 	}
-	others, err := nearby()
-	if err != nil {
-		return workflows.LeaveInput{}, nil, err
-	}
-	route, near, err := routeWith(rules, cal, mc, req.Kind, start, end, others)
+	route, near, err := routeWith(rules, cal, mc, req.Kind, start, end, read.Near)
 	if err != nil {
 		return workflows.LeaveInput{}, nil, err
 	}

@@ -48,8 +48,11 @@ type MemberContext struct {
 // city. A member with no membership at all gets only member, unit and city
 // fields. ErrNotFound if there is no such member.
 func (s *Store) MemberContext(ctx context.Context, memberID string, on time.Time) (MemberContext, error) {
-	var c MemberContext
-	err := s.Pool.QueryRow(ctx, `
+	return memberContextFrom(s.Pool.QueryRow(ctx, sqlMemberContext, memberID, sqlDate(on)), memberID)
+}
+
+// sqlMemberContext reads a member's context ($1) on a day ($2).
+const sqlMemberContext = `
 		SELECT m.id, m.name, u.id, u.name,
 		       COALESCE(t.id, ''), COALESCE(t.name, ''),
 		       COALESCE(v.id, ''), COALESCE(v.name, ''),
@@ -81,7 +84,11 @@ func (s *Store) MemberContext(ctx context.Context, memberID string, on time.Time
 		LEFT JOIN villages v ON v.id = t.village_id
 		LEFT JOIN townships tw ON tw.id = v.township_id
 		LEFT JOIN counties co ON co.id = tw.county_id
-		WHERE m.id = $1`, memberID, sqlDate(on)).Scan(
+		WHERE m.id = $1`
+
+func memberContextFrom(row pgx.Row, memberID string) (MemberContext, error) {
+	var c MemberContext
+	err := row.Scan(
 		&c.MemberID, &c.MemberName, &c.UnitID, &c.UnitName,
 		&c.TeamID, &c.TeamName, &c.VillageID, &c.VillageName,
 		&c.TownshipID, &c.TownshipName, &c.CountyID, &c.CountyName,

@@ -485,13 +485,20 @@ func tenure(ctx context.Context, tx pgx.Tx, teamID string, m Member, r membershi
 	if err != nil {
 		return nil, err
 	}
+	return &Tenure{MemberID: m.ID, MemberName: m.Name, Since: tenureSince(rows, r)}, nil
+}
+
+// tenureSince is when r's unbroken stay on its team began: earlier rows
+// of the member (oldest first) on that team ending the day before it began
+// carry it back.
+func tenureSince(earlier []membership, r membership) time.Time {
 	since := r.From
-	for i := len(rows) - 1; i >= 0; i-- {
-		if x := rows[i]; x.To != nil && x.To.AddDate(0, 0, 1).Equal(since) {
+	for i := len(earlier) - 1; i >= 0; i-- {
+		if x := earlier[i]; x.TeamID == r.TeamID && x.To != nil && x.To.AddDate(0, 0, 1).Equal(since) {
 			since = x.From
 		}
 	}
-	return &Tenure{MemberID: m.ID, MemberName: m.Name, Since: since}, nil
+	return since
 }
 
 // teamSize counts the members on the team on day, before the change.
@@ -510,8 +517,17 @@ func teamName(ctx context.Context, tx pgx.Tx, id string) string {
 
 // memberships reads rows matching cond (over ms), oldest first.
 func memberships(ctx context.Context, tx pgx.Tx, cond string, args ...any) ([]membership, error) {
-	rows, err := tx.Query(ctx, `SELECT ms.id, ms.member_id, ms.team_id, t.name, ms.is_leader, ms.from_date, ms.to_date
-		FROM memberships ms JOIN teams t ON t.id = ms.team_id WHERE `+cond+` ORDER BY ms.from_date, ms.id`, args...)
+	rows, err := tx.Query(ctx, sqlMemberships+cond+sqlMembershipsOrder, args...)
+	return membershipsFrom(rows, err)
+}
+
+const (
+	sqlMemberships = `SELECT ms.id, ms.member_id, ms.team_id, t.name, ms.is_leader, ms.from_date, ms.to_date
+		FROM memberships ms JOIN teams t ON t.id = ms.team_id WHERE `
+	sqlMembershipsOrder = ` ORDER BY ms.from_date, ms.id`
+)
+
+func membershipsFrom(rows pgx.Rows, err error) ([]membership, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -66,13 +66,20 @@ type NearLeave struct {
 // LeavesNear lists the member's pending and approved leaves that meet the
 // days from..to, by start date, except except (a leave being extended).
 func (s *Store) LeavesNear(ctx context.Context, memberID, except string, from, to time.Time) ([]NearLeave, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT l.process_id::text, l.start_date, `+heldEnd+`,
-			COALESCE((SELECT (e->>'days')::int FROM jsonb_array_elements(p.detail->'extensions') e
-			          WHERE e->>'status' = 'pending' LIMIT 1), (p.detail->>'days')::int, 0), l.status
-		FROM leave_periods l JOIN processes p ON p.id = l.process_id
-		WHERE l.member_id = $1 AND l.status IN ('pending','approved') AND l.start_date <= $3::date
-		  AND `+heldEnd+` >= $2::date AND l.process_id::text <> $4
-		ORDER BY l.start_date`, memberID, policy.FormatDate(from), policy.FormatDate(to), except)
+	rows, err := s.Pool.Query(ctx, sqlLeavesNear, memberID, policy.FormatDate(from), policy.FormatDate(to), except)
+	return nearLeavesFrom(rows, err)
+}
+
+// sqlLeavesNear: the member's ($1) leaves held between $2 and $3, but $4.
+const sqlLeavesNear = `SELECT l.process_id::text, l.start_date, ` + heldEnd + `,
+		COALESCE((SELECT (e->>'days')::int FROM jsonb_array_elements(p.detail->'extensions') e
+		          WHERE e->>'status' = 'pending' LIMIT 1), (p.detail->>'days')::int, 0), l.status
+	FROM leave_periods l JOIN processes p ON p.id = l.process_id
+	WHERE l.member_id = $1 AND l.status IN ('pending','approved') AND l.start_date <= $3::date
+	  AND ` + heldEnd + ` >= $2::date AND l.process_id::text <> $4
+	ORDER BY l.start_date`
+
+func nearLeavesFrom(rows pgx.Rows, err error) ([]NearLeave, error) {
 	if err != nil {
 		return nil, fmt.Errorf("leaves near: %w", err)
 	}
@@ -108,56 +115,72 @@ type Standing struct {
 }
 
 // MemberStanding says where the member stands on the ledger on the China
-// date of day.
+// date of day. Its two reads go in one round trip (one snapshot).
 func (s *Store) MemberStanding(ctx context.Context, memberID string, day time.Time) (Standing, error) {
-	var st Standing
-	d := fmtDay(day.In(policy.China))
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		rows, err := memberships(ctx, tx, `ms.member_id = $1 AND ms.from_date <= $2::date`, memberID, d)
-		if err != nil {
-			return err
-		}
-		on := civil(day.In(policy.China))
-		for i := len(rows) - 1; i >= 0; i-- {
-			r := rows[i]
-			if r.To == nil || !r.To.Before(on) {
-				t, err := tenure(ctx, tx, r.TeamID, Member{ID: memberID}, r)
-				if err != nil {
-					return err
-				}
-				st.TeamID, st.TeamName, st.From = r.TeamID, r.TeamName, chinaDay(t.Since)
-				break
-			}
-		}
-		if st.TeamID == "" {
-			var last *membership
-			for i := range rows {
-				if rows[i].To != nil && (last == nil || rows[i].To.After(*last.To)) {
-					last = &rows[i]
-				}
-			}
-			if last != nil {
-				left := chinaDay(*last.To)
-				st.LeftTeam, st.LeftOn = last.TeamName, &left
-			}
-		}
-		var on2 *time.Time
-		err = tx.QueryRow(ctx, `SELECT t.name, rc.effective_on FROM roster_changes rc JOIN teams t ON t.id = rc.team_id
-			WHERE rc.member_id = $1 AND rc.change IN ('join','replace') AND rc.state = 'pending'
-			ORDER BY rc.recorded_at DESC LIMIT 1`, memberID).Scan(&st.JoinTeam, &on2)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		if on2 != nil {
-			j := chinaDay(*on2)
-			st.JoinOn = &j
-		}
-		return err
-	})
+	b := &pgx.Batch{}
+	read := queueStanding(b, memberID, day)
+	br := s.Pool.SendBatch(ctx, b)
+	st, err := read(br)
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return st, fmt.Errorf("member standing %s: %w", memberID, err)
 	}
 	return st, nil
+}
+
+// queueStanding queues MemberStanding's reads on b and returns the reader
+// of their results, in order.
+func queueStanding(b *pgx.Batch, memberID string, day time.Time) func(pgx.BatchResults) (Standing, error) {
+	b.Queue(sqlMemberships+`ms.member_id = $1 AND ms.from_date <= $2::date`+sqlMembershipsOrder, memberID, fmtDay(day.In(policy.China)))
+	b.Queue(`SELECT t.name, rc.effective_on FROM roster_changes rc JOIN teams t ON t.id = rc.team_id
+		WHERE rc.member_id = $1 AND rc.change IN ('join','replace') AND rc.state = 'pending'
+		ORDER BY rc.recorded_at DESC LIMIT 1`, memberID)
+	return func(br pgx.BatchResults) (Standing, error) {
+		rows, err := br.Query()
+		ms, err := membershipsFrom(rows, err)
+		if err != nil {
+			return Standing{}, err
+		}
+		st := standingOf(ms, day)
+		var on *time.Time
+		err = br.QueryRow().Scan(&st.JoinTeam, &on)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return st, nil
+		}
+		if on != nil {
+			j := chinaDay(*on)
+			st.JoinOn = &j
+		}
+		return st, err
+	}
+}
+
+// standingOf is the membership in force on day among a member's rows
+// (oldest first, none starting after day) with its unbroken tenure, or the
+// last one that ended.
+func standingOf(rows []membership, day time.Time) Standing {
+	var st Standing
+	on := civil(day.In(policy.China))
+	for i := len(rows) - 1; i >= 0; i-- {
+		r := rows[i]
+		if r.To == nil || !r.To.Before(on) {
+			st.TeamID, st.TeamName, st.From = r.TeamID, r.TeamName, chinaDay(tenureSince(rows[:i], r))
+			return st
+		}
+	}
+	var last *membership
+	for i := range rows {
+		if rows[i].To != nil && (last == nil || rows[i].To.After(*last.To)) {
+			last = &rows[i]
+		}
+	}
+	if last != nil {
+		left := chinaDay(*last.To)
+		st.LeftTeam, st.LeftOn = last.TeamName, &left
+	}
+	return st
 }
 
 // LeavePendingCovering returns the member's leave still waiting for
@@ -255,4 +278,37 @@ func (s *Store) HolidayCalendar(ctx context.Context) (policy.Calendar, error) {
 		years[h.Year] = policy.YearSchedule{Holidays: h.Holidays, Workdays: h.Workdays}
 	}
 	return policy.NewCalendarWithYears(over, years), nil
+}
+
+// LeaveReads is what routing a new leave reads of its member: the context
+// on the leave's first day, where the member stands on the ledger today,
+// and the leaves held near the new one.
+type LeaveReads struct {
+	Context  MemberContext
+	Standing Standing
+	Near     []NearLeave
+}
+
+// ReadForLeave reads LeaveReads in one round trip (one pipelined batch,
+// one snapshot): a submission's reads before its reservation.
+func (s *Store) ReadForLeave(ctx context.Context, memberID string, start, today, nearFrom, nearTo time.Time) (LeaveReads, error) {
+	b := &pgx.Batch{}
+	b.Queue(sqlMemberContext, memberID, sqlDate(start))
+	standing := queueStanding(b, memberID, today)
+	b.Queue(sqlLeavesNear, memberID, policy.FormatDate(nearFrom), policy.FormatDate(nearTo), "")
+	br := s.Pool.SendBatch(ctx, b)
+	defer br.Close()
+	var r LeaveReads
+	var err error
+	if r.Context, err = memberContextFrom(br.QueryRow(), memberID); err != nil {
+		return r, err
+	}
+	if r.Standing, err = standing(br); err != nil {
+		return r, fmt.Errorf("member standing %s: %w", memberID, err)
+	}
+	rows, err := br.Query()
+	if r.Near, err = nearLeavesFrom(rows, err); err != nil {
+		return r, err
+	}
+	return r, br.Close()
 }
