@@ -12,28 +12,43 @@ import (
 
 	"zhucun/errs"
 	"zhucun/policy"
+	"zhucun/store"
 )
 
 // takeCreation counts a creating request of u against the limits of u's
 // county (the city's for accounts above counties); at a limit it is a 429
 // that says when to try again.
 func (a *Actions) takeCreation(ctx context.Context, u User) (int64, error) {
+	lim, err := a.creationLimit(ctx, u)
+	if err != nil || lim == nil {
+		return 0, err
+	}
+	slot, refused, err := a.store.TakeCreation(ctx, u.ID, lim.Now, lim.PerMinute, lim.PerDay)
+	if err != nil || refused == nil {
+		return slot, err
+	}
+	return 0, a.creationRefused(ctx, u, *lim, refused)
+}
+
+// creationLimit is u's limits on creating processes, counted from now;
+// nil when they do not apply (withoutCreationLimit).
+func (a *Actions) creationLimit(ctx context.Context, u User) (*store.CreationLimit, error) {
 	if ctx.Value(unlimitedKey{}) != nil {
-		return 0, nil
+		return nil, nil
 	}
 	pol, err := a.currentPolicy(ctx, u.CountyID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	lim := pol.Rules.Creation
 	if lim.PerMinute <= 0 || lim.PerDay <= 0 {
 		lim = policy.Default().Creation
 	}
-	now := a.now()
-	slot, refused, err := a.store.TakeCreation(ctx, u.ID, now, lim.PerMinute, lim.PerDay)
-	if err != nil || refused == nil {
-		return slot, err
-	}
+	return &store.CreationLimit{UserID: u.ID, Now: a.now(), PerMinute: lim.PerMinute, PerDay: lim.PerDay}, nil
+}
+
+// creationRefused is the 429 of a request at one of its limits.
+func (a *Actions) creationRefused(ctx context.Context, u User, lim store.CreationLimit, refused *store.CreationRefused) error {
 	at := refused.RetryAfter.In(policy.China)
 	var e *errs.Error
 	if refused.PerDay {
@@ -43,7 +58,7 @@ func (a *Actions) takeCreation(ctx context.Context, u User) (int64, error) {
 	}
 	a.logger(ctx).Warn("creation limited", zap.String("username", u.Username), zap.Bool("per_day", refused.PerDay),
 		zap.Time("retry_after", refused.RetryAfter))
-	return 0, RetryAfter(e, max(refused.RetryAfter.Sub(now), time.Second))
+	return RetryAfter(e, max(refused.RetryAfter.Sub(lim.Now), time.Second))
 }
 
 // unlimitedKey marks a context whose creations are not a person's

@@ -36,8 +36,12 @@ type creation struct {
 	// reserve holds what the process needs; existing is a twin request's
 	// process when one with the same key won the race.
 	reserve func(ctx context.Context) (existing string, err error)
-	start   func(ctx context.Context) (any, error)
-	release func(ctx context.Context) error
+	// reserveCounted, when set, replaces reserve: it also counts the
+	// request against lim (nil: not limited) in the reservation's own
+	// transaction, answering the slot taken or a *store.CreationRefused.
+	reserveCounted func(ctx context.Context, lim *store.CreationLimit) (existing string, slot int64, err error)
+	start          func(ctx context.Context) (any, error)
+	release        func(ctx context.Context) error
 }
 
 func (a *Actions) create(ctx context.Context, id string, c creation) (Created, error) {
@@ -54,21 +58,12 @@ func (a *Actions) create(ctx context.Context, id string, c creation) (Created, e
 			return Created{}, err
 		}
 	}
-	existing, err := c.reserve(ctx)
+	existing, slot, err := a.reserve(ctx, c)
 	if err != nil {
 		return Created{}, err
 	}
 	if existing != "" {
 		return a.repeated(ctx, c, existing)
-	}
-	// Counted once reserved, so a repeated request (same key) never is;
-	// over the limit, the reservation is given back: nothing started.
-	slot, err := a.takeCreation(ctx, c.user)
-	if err != nil {
-		if rerr := c.release(context.WithoutCancel(ctx)); rerr != nil {
-			a.logger(ctx).Error("reservation of a limited request not released", zap.String("workflow_id", c.workflowID), zap.Error(rerr))
-		}
-		return Created{}, err
 	}
 	res, err := c.start(ctx)
 	if err != nil {
@@ -77,6 +72,35 @@ func (a *Actions) create(ctx context.Context, id string, c creation) (Created, e
 		return Created{}, err
 	}
 	return Created{ID: id, Resource: res}, nil
+}
+
+// reserve holds what c needs and counts it against the creation limits:
+// together, in one transaction, when the kind can (reserveCounted); else
+// one after the other, the reservation given back over the limit.
+func (a *Actions) reserve(ctx context.Context, c creation) (existing string, slot int64, err error) {
+	if c.reserveCounted != nil {
+		lim, err := a.creationLimit(ctx, c.user)
+		if err != nil {
+			return "", 0, err
+		}
+		existing, slot, err = c.reserveCounted(ctx, lim)
+		var refused *store.CreationRefused
+		if errors.As(err, &refused) {
+			err = a.creationRefused(ctx, c.user, *lim, refused)
+		}
+		return existing, slot, err
+	}
+	if existing, err = c.reserve(ctx); err != nil || existing != "" {
+		return existing, 0, err
+	}
+	// Counted once reserved, so a repeated request (same key) never is;
+	// over the limit, the reservation is given back: nothing started.
+	if slot, err = a.takeCreation(ctx, c.user); err != nil {
+		if rerr := c.release(context.WithoutCancel(ctx)); rerr != nil {
+			a.logger(ctx).Error("reservation of a limited request not released", zap.String("workflow_id", c.workflowID), zap.Error(rerr))
+		}
+	}
+	return "", slot, err
 }
 
 // repeatWait bounds how long a repeated request (same Idempotency-Key)

@@ -36,20 +36,22 @@ func (a *Actions) SubmitLeave(ctx context.Context, u User, req LeaveRequest) (Cr
 	var opening workflows.Snapshot
 	var leave workflows.Leave
 	c := creation{user: u, scope: "leaves", key: req.IdempotencyKey, workflowID: workflows.LeaveWorkflowID(id),
-		reserve: func(ctx context.Context) (string, error) {
+		reserveCounted: func(ctx context.Context, lim *store.CreationLimit) (string, int64, error) {
 			// Routed again if a leave next to it appeared meanwhile
-			// (consecutive leaves count together).
+			// (consecutive leaves count together). The reservation also
+			// writes the opening, so the start that follows is the last
+			// thing the submission waits for.
 			for attempt := 1; ; attempt++ {
 				var near *store.NearCheck
 				if in, near, err = a.leaveInput(ctx, u, req, id, start, end); err != nil {
-					return "", err
+					return "", 0, err
 				}
 				if opening, leave, err = workflows.LeaveOpening(in); err != nil {
-					return "", err
+					return "", 0, err
 				}
-				existing, err := a.store.ReserveLeave(ctx, store.LeaveReservation{
+				got, err := a.store.ReserveLeave(ctx, store.LeaveReservation{
 					ProcessID: id, MemberID: in.MemberID, Start: start, End: end, UserID: u.ID, IdempotencyKey: req.IdempotencyKey,
-					Near: near,
+					Near: near, Limit: lim, Opening: &opening,
 				})
 				if errors.Is(err, store.ErrRouteChanged) && attempt < 3 {
 					continue
@@ -57,11 +59,11 @@ func (a *Actions) SubmitLeave(ctx context.Context, u User, req LeaveRequest) (Cr
 				if errors.Is(err, store.ErrOverlap) || errors.Is(err, store.ErrRouteChanged) {
 					err = errs.New(errs.Conflict, errs.MsgLeaveOverlap)
 				}
-				return existing, err
+				return got.Existing, got.Slot, err
 			}
 		},
 		start: func(ctx context.Context) (any, error) {
-			err := a.startOpening(ctx, client.StartWorkflowOptions{ID: workflows.LeaveWorkflowID(id)}, workflows.LeaveWorkflow, in, opening)
+			err := a.startWritten(ctx, client.StartWorkflowOptions{ID: workflows.LeaveWorkflowID(id)}, workflows.LeaveWorkflow, in)
 			return leave, err
 		},
 		release: func(ctx context.Context) error { return a.store.ReleaseLeave(ctx, id) },

@@ -8,12 +8,13 @@ package actions
 // same reservation, the same release when a start fails. What differs is
 // what the caller waits for:
 //
-//   - startOpening (leave): a plain start, while the server writes the
-//     process's opening itself as a provisional snapshot. The opening is a
-//     pure function shared with the workflow (workflows.LeaveOpening), so
-//     the answer costs one Temporal round trip. Leave is what members
-//     submit all day; the price is a sweep (SweepUnstarted) for openings
-//     whose workflow never started, and a store release per kind.
+//   - startWritten (leave): a plain start, the process's opening already
+//     written by the server as a provisional snapshot, in the transaction
+//     that reserved its dates (store.ReserveLeave). The opening is a pure
+//     function shared with the workflow (workflows.LeaveOpening), so the
+//     answer costs one commit and one Temporal round trip. Leave is what
+//     members submit all day; the price is a sweep (SweepUnstarted) for
+//     openings whose workflow never started, and a store release per kind.
 //   - startWith (absence, roster change, monthly report): update-with-start,
 //     answered when the workflow's first record is in the read model. The
 //     report needs it: submitting is the update that may start it. Absences
@@ -66,27 +67,20 @@ func (a *Actions) startWith(ctx context.Context, opts client.StartWorkflowOption
 	return h.Get(ctx, out)
 }
 
-// startOpening starts a process's workflow and, at the same time, writes
-// its opening to the read model (made Provisional), so the caller reads
-// the process at once: the request costs one Temporal round trip, as a
-// bare start does, and the write overlaps it. Neither needs the other: the
-// workflow's own first record replaces the opening either way, a failed
-// start leaves a provisional process for its release (or the sweep) to
-// remove, and a failed write only delays the read until that first record.
-func (a *Actions) startOpening(ctx context.Context, opts client.StartWorkflowOptions, wf, in any, opening workflows.Snapshot) error {
+// startWritten starts a process's workflow whose opening is already in
+// the read model (made Provisional), so the caller reads the process at
+// once: the workflow's own first record confirms that opening, and a
+// failed start leaves a provisional process for its release (or the
+// sweep) to remove.
+func (a *Actions) startWritten(ctx context.Context, opts client.StartWorkflowOptions, wf, in any) error {
 	noteWorkflow(ctx, opts.ID)
 	ctx, err := a.sign(ctx, opts.ID, in, "", "")
 	if err != nil {
 		return err
 	}
-	recorded := make(chan error, 1)
-	go func() { recorded <- a.store.RecordSnapshot(ctx, workflows.Provisional(opening)) }()
 	opts.TaskQueue = workflows.TaskQueue
 	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
 	_, err = a.tc.ExecuteWorkflow(ctx, opts, wf, in)
-	if rerr := <-recorded; rerr != nil && err == nil {
-		a.logger(ctx).Warn("opening not written; the workflow's first record will", zap.String("workflow_id", opening.WorkflowID), zap.Error(rerr))
-	}
 	return err
 }
 

@@ -10,9 +10,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"zhucun/policy"
+	"zhucun/workflows"
 )
 
 // ErrOverlap: the dates overlap a pending or approved leave of the member
@@ -34,6 +34,12 @@ type LeaveReservation struct {
 	// Near, when set, is what the route saw around the new leave: another
 	// leave there now means the route is stale (ErrRouteChanged).
 	Near *NearCheck
+	// Limit, when set, counts the request against the user's creation
+	// limits in the same transaction (a *CreationRefused error at one).
+	Limit *CreationLimit
+	// Opening, when set, is written as the provisional opening
+	// (workflows.Provisional) in the same transaction.
+	Opening *workflows.Snapshot
 }
 
 // NearCheck is the stretch of days where another leave of the member
@@ -46,25 +52,107 @@ type NearCheck struct {
 
 // ReserveLeave checks the period against the member's other leaves and
 // reserves it, under a per-member lock so two submissions cannot both pass.
-// With an Idempotency-Key already used, it returns that process's id and
-// reserves nothing. It is one transaction in one round trip: a pipelined
-// batch whose inserts carry their own conditions.
-func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing string, err error) {
+// With an Idempotency-Key already used, it answers that process's id and
+// reserves nothing. With r.Limit it also takes the user's creation slot
+// (TakeCreation's count), and with r.Opening writes the provisional
+// opening: all one transaction and one commit, sent as a pipelined batch
+// and settled by a last COMMIT or ROLLBACK. A submission waits for this
+// one commit before its start, not for three.
+func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (LeaveReserved, error) {
 	conn, err := s.Pool.Acquire(ctx)
 	if err != nil {
-		return "", err
+		return LeaveReserved{}, err
 	}
 	// pgxpool closes a connection returned inside a transaction.
 	defer conn.Release()
+	b, read := reserveLeaveBatch(r)
+	if r.Opening != nil {
+		ob, err := recordBatch(workflows.Provisional(*r.Opening))
+		if err != nil {
+			return LeaveReserved{}, err
+		}
+		for _, q := range ob.b.QueuedQueries {
+			b.Queue(q.SQL, q.Arguments...)
+		}
+	}
+	got, err := read(conn.SendBatch(ctx, b))
+	if err == nil && got.keep() {
+		_, err = conn.Exec(ctx, `COMMIT`)
+	} else if _, rerr := conn.Exec(ctx, `ROLLBACK`); rerr != nil && err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return LeaveReserved{}, err
+	}
+	return got.result(r.Limit)
+}
+
+// LeaveReserved is what ReserveLeave took: nothing but Existing when the
+// Idempotency-Key was used before; else the creation slot (with a Limit).
+type LeaveReserved struct {
+	Existing string
+	Slot     int64
+}
+
+// CreationLimit is a user's limits on creating processes, counted at Now.
+type CreationLimit struct {
+	UserID            uuid.UUID
+	Now               time.Time
+	PerMinute, PerDay int
+}
+
+// reserveOutcome is what the reservation's batch found.
+type reserveOutcome struct {
+	existing           string
+	reserved, overlaps bool
+	slot               int64
+	inMinute, inDay    int
+	firstMin, firstDay *time.Time
+	limited            bool
+}
+
+// keep: the transaction holds a new reservation (and its slot) to commit.
+func (o reserveOutcome) keep() bool {
+	return o.existing == "" && o.reserved && (!o.limited || o.slot != 0)
+}
+
+func (o reserveOutcome) result(lim *CreationLimit) (LeaveReserved, error) {
+	switch {
+	case o.existing != "":
+		return LeaveReserved{Existing: o.existing}, nil
+	case !o.reserved && o.overlaps:
+		return LeaveReserved{}, ErrOverlap
+	case !o.reserved:
+		return LeaveReserved{}, ErrRouteChanged
+	case o.limited && o.slot == 0:
+		return LeaveReserved{}, creationVerdict(o.inMinute, o.inDay, o.firstMin, o.firstDay, lim.PerMinute, lim.PerDay)
+	}
+	return LeaveReserved{Slot: o.slot}, nil
+}
+
+// reserveLeaveBatch queues the reservation's statements (a transaction
+// left open) and returns the reader of their results, in order.
+func reserveLeaveBatch(r LeaveReservation) (*pgx.Batch, func(pgx.BatchResults) (reserveOutcome, error)) {
 	keyed := r.IdempotencyKey != ""
 	start, end := policy.FormatDate(r.Start), policy.FormatDate(r.End)
 	b := &pgx.Batch{}
-	b.Queue(`BEGIN`)
-	b.Queue(`SELECT pg_advisory_xact_lock(hashtext('leave:' || $1))`, r.MemberID)
+	var o reserveOutcome
+	var reads []func(pgx.BatchResults) error
+	exec := func(sql string, args ...any) {
+		b.Queue(sql, args...)
+		reads = append(reads, func(br pgx.BatchResults) error { _, err := br.Exec(); return err })
+	}
+	row := func(scan func(pgx.Row) error, sql string, args ...any) {
+		b.Queue(sql, args...)
+		reads = append(reads, func(br pgx.BatchResults) error { return scan(br.QueryRow()) })
+	}
+	exec(`BEGIN`)
+	exec(`SELECT pg_advisory_xact_lock(hashtext('leave:' || $1))`, r.MemberID)
 	if keyed {
 		// The key's lock: a concurrent twin waits here, then finds the row.
-		b.Queue(`SELECT pg_advisory_xact_lock(hashtext('idem:' || $1 || $2))`, r.UserID.String(), r.IdempotencyKey)
-		b.Queue(`SELECT coalesce((SELECT process_id::text FROM idempotency_keys WHERE user_id=$1 AND key=$2 AND route='leaves'), '')`,
+		exec(`SELECT pg_advisory_xact_lock(hashtext('idem:' || $1 || $2))`, r.UserID.String(), r.IdempotencyKey)
+		row(func(q pgx.Row) error { return q.Scan(&o.existing) },
+			`SELECT coalesce((SELECT process_id::text FROM idempotency_keys WHERE user_id=$1 AND key=$2 AND route='leaves'), '')`,
 			r.UserID, r.IdempotencyKey)
 	}
 	var nearFrom, nearTo *string
@@ -81,47 +169,32 @@ func (s *Store) ReserveLeave(ctx context.Context, r LeaveReservation) (existing 
 		  AND ($7::date IS NULL OR NOT EXISTS (SELECT 1 FROM leave_periods WHERE `+overlapping("$2", "$7", "$8")+`
 		       AND NOT (process_id::text = ANY($9::text[]))))`,
 		r.ProcessID, r.MemberID, start, end, r.UserID, r.IdempotencyKey, nearFrom, nearTo, seen)
-	b.Queue(`SELECT EXISTS (SELECT 1 FROM leave_periods WHERE `+overlapping("$1", "$2", "$3")+` AND process_id <> $4::uuid)`,
+	reads = append(reads, func(br pgx.BatchResults) error {
+		tag, err := br.Exec()
+		o.reserved = tag.RowsAffected() == 1
+		return err
+	})
+	row(func(q pgx.Row) error { return q.Scan(&o.overlaps) },
+		`SELECT EXISTS (SELECT 1 FROM leave_periods WHERE `+overlapping("$1", "$2", "$3")+` AND process_id <> $4::uuid)`,
 		r.MemberID, start, end, r.ProcessID)
 	if keyed {
-		b.Queue(`INSERT INTO idempotency_keys (user_id, key, route, process_id)
+		exec(`INSERT INTO idempotency_keys (user_id, key, route, process_id)
 			SELECT $1, $2, 'leaves', $3::uuid WHERE EXISTS (SELECT 1 FROM leave_periods WHERE process_id = $3::uuid)`,
 			r.UserID, r.IdempotencyKey, r.ProcessID)
 	}
-	b.Queue(`COMMIT`)
-	br := conn.SendBatch(ctx, b)
-	defer br.Close()
-	var reserved, overlaps bool
-	for i := 0; i < b.Len(); i++ {
-		q := b.QueuedQueries[i]
-		switch {
-		case keyed && i == 3:
-			err = br.QueryRow().Scan(&existing)
-		case strings.HasPrefix(q.SQL, "INSERT INTO leave_periods"):
-			var tag pgconn.CommandTag
-			tag, err = br.Exec()
-			reserved = tag.RowsAffected() == 1
-		case strings.HasPrefix(q.SQL, "SELECT EXISTS"):
-			err = br.QueryRow().Scan(&overlaps)
-		default:
-			_, err = br.Exec()
+	if lim := r.Limit; lim != nil {
+		o.limited = true
+		queueCreation(exec, row, &o, *lim, r.ProcessID)
+	}
+	return b, func(br pgx.BatchResults) (reserveOutcome, error) {
+		defer br.Close()
+		for _, read := range reads {
+			if err := read(br); err != nil {
+				return o, err
+			}
 		}
-		if err != nil {
-			return "", err
-		}
+		return o, br.Close()
 	}
-	if err := br.Close(); err != nil {
-		return "", err
-	}
-	switch {
-	case existing != "":
-		return existing, nil
-	case !reserved && overlaps:
-		return "", ErrOverlap
-	case !reserved:
-		return "", ErrRouteChanged
-	}
-	return "", nil
 }
 
 // CheckOverlap reports ErrOverlap when [start, end] meets a pending or
