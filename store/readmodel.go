@@ -24,11 +24,44 @@ import (
 // a late, older snapshot changes nothing. Every submission and decision
 // waits for this write; statement by statement it took about ten trips.
 func (s *Store) RecordSnapshot(ctx context.Context, snap workflows.Snapshot) error {
+	// Only a first record (version 1) confirms a provisional opening.
+	if snap.ConfirmsOpening && snap.Version == 1 {
+		if confirmed, err := s.confirmOpening(ctx, snap); err != nil || confirmed {
+			return err
+		}
+	}
 	b, err := recordBatch(snap)
 	if err != nil {
 		return err
 	}
 	return b.run(ctx, s.Pool)
+}
+
+// confirmOpening raises a provisional opening (version 0) to snap's
+// version and queues snap's notices, in one round trip: the opening holds
+// the same state (workflows.LeaveOpening), so nothing else is written
+// again. It reports false, having changed nothing, when no provisional
+// opening is there: then the whole snapshot must be written.
+func (s *Store) confirmOpening(ctx context.Context, snap workflows.Snapshot) (bool, error) {
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE processes SET version = $2, updated_at = now() WHERE id = $1 AND version = 0`, snap.ProcessID, snap.Version)
+	for i, n := range snap.Notices {
+		b.Queue(`INSERT INTO outbox (process_id, version, idx, recipient, text, deadline)
+			SELECT $1, $2, $3, $4, $5, $6 WHERE`+holdsVersion(2)+` ON CONFLICT DO NOTHING`,
+			snap.ProcessID, snap.Version, i, n.To.Key(), n.Text, snap.DueAt)
+	}
+	br := s.Pool.SendBatch(ctx, b)
+	defer br.Close()
+	tag, err := br.Exec()
+	if err != nil {
+		return false, fmt.Errorf("confirm opening: %w", err)
+	}
+	for range snap.Notices {
+		if _, err := br.Exec(); err != nil {
+			return false, fmt.Errorf("outbox: %w", err)
+		}
+	}
+	return tag.RowsAffected() == 1, br.Close()
 }
 
 // batch is a pipelined list of statements, each named for its error.

@@ -32,6 +32,9 @@ type core struct {
 	// own, so two open steps of one name (two filings) never share them.
 	// Processes started before issue 17 keep steps found by name.
 	stepIDs bool
+	// confirming: the next record is the first, of an opening the server
+	// already wrote (Snapshot.ConfirmsOpening).
+	confirming bool
 }
 
 // Escalation says which office is told (督办) when the party From stays
@@ -331,6 +334,9 @@ func (c *core) snapshot(status string, detail any) Snapshot {
 // an update's caller reads its own write.
 func (c *core) record(ctx workflow.Context, status string, detail any) error {
 	snap := c.snapshot(status, detail)
+	// Consumed before the record yields: an update's record made while
+	// this one is written is not the opening.
+	snap.ConfirmsOpening, c.confirming = c.confirming, false
 	// The SDK takes a local activity's StartToClose as its ScheduleToClose
 	// when none is set, which would end the retries after ~15 s and fail an
 	// update whose decision the workflow has already taken. Each attempt

@@ -217,7 +217,19 @@ type leaveWorkflow struct {
 	rules17 bool
 	// issue20: started with hand-over and copies (VersionIssue20).
 	issue20 bool
+	// confirmOpening: the first record confirms the server's opening
+	// rather than writing it again (VersionOpening16).
+	confirmOpening bool
+	// openedAt is the change count of the opening state: a record made
+	// at another count is not the opening.
+	openedAt int
 }
+
+// VersionOpening16 marks a leave whose first record confirms the opening
+// the server wrote with its reservation (issue 16): one small statement
+// and the notices, not the whole process again. Leaves started before
+// keep recording it whole, and replay as they ran.
+const VersionOpening16 = "opening-16"
 
 // LeaveWorkflow runs one leave from submission to 销假.
 func LeaveWorkflow(ctx workflow.Context, in LeaveInput) (Leave, error) {
@@ -227,6 +239,9 @@ func LeaveWorkflow(ctx workflow.Context, in LeaveInput) (Leave, error) {
 	if err != nil {
 		return Leave{}, err
 	}
+	// Histories from before SubmittedAt existed had no opening written.
+	v16 := workflow.GetVersion(ctx, VersionOpening16, workflow.DefaultVersion, 1)
+	w.confirmOpening = v16 >= 1 && !in.SubmittedAt.IsZero()
 	return w.run(ctx)
 }
 
@@ -286,6 +301,7 @@ func newLeaveWorkflow(ctx workflow.Context, in LeaveInput, rules17, issue20 bool
 		return nil, err
 	}
 	w.issue20 = issue20
+	w.openedAt = w.changed
 	handlers := []struct {
 		name     string
 		fn       any
@@ -328,6 +344,9 @@ func (w *leaveWorkflow) subject() string {
 }
 
 func (w *leaveWorkflow) run(ctx workflow.Context) (Leave, error) {
+	// Only the opening itself confirms: an update taken in the first task
+	// may have run (and recorded) before this.
+	w.confirming = w.confirmOpening && w.version == 0 && w.changed == w.openedAt
 	if err := w.save(ctx); err != nil {
 		return Leave{}, err
 	}

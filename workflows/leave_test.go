@@ -758,7 +758,8 @@ func containsKey(ps []workflows.Party, p workflows.Party) bool {
 
 // The server writes LeaveOpening itself and the workflow's first record
 // must then be the same write, or the read model would flip between two
-// versions of the opening (or hold the server's one only).
+// versions of the opening (or hold the server's one only); it says so, so
+// the store only confirms the opening (issue 16).
 func TestLeaveOpeningIsTheFirstRecord(t *testing.T) {
 	h := newHarness(t, at(t, "2026-12-01T09:00"))
 	in := leaveInput(t, "2026-12-10", "2026-12-16")
@@ -772,6 +773,10 @@ func TestLeaveOpeningIsTheFirstRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := h.snapshots()[0]
+	if !first.ConfirmsOpening {
+		t.Error("the first record does not say it confirms the server's opening")
+	}
+	first.ConfirmsOpening = false
 	got, _ := json.Marshal(first)
 	want, _ := json.Marshal(opening)
 	if string(got) != string(want) {

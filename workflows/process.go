@@ -182,6 +182,11 @@ type Snapshot struct {
 	Steps      []Step     `json:"steps"`
 	Events     []Event    `json:"events"`
 	Notices    []Notice   `json:"notices"`
+	// ConfirmsOpening: this is the workflow's first record of a process
+	// whose opening the server wrote (Provisional), the same state: the
+	// store only raises that opening's version and queues the notices,
+	// and writes the whole snapshot only if the opening is not there.
+	ConfirmsOpening bool `json:"confirms_opening,omitempty"`
 	// Detail is the kind's own resource (a leave, an absence...), stored as
 	// JSON for single reads.
 	Detail any `json:"detail"`
