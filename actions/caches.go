@@ -1,10 +1,12 @@
 package actions
 
 // What rarely changes, kept in memory and dropped at once when it changes
-// (issue 16): token → user lookups, the policy in force per county and the
-// holiday calendar. Every request of a member reads the first, every
-// submission the other two; they change a few times a year (policies,
-// holidays) or at a logout or password change (tokens).
+// (issue 16): token → user lookups, the policy in force per county, the
+// holiday calendar and each deputy's delegations in force. Every request
+// reads the first, every submission the policy and holidays, every
+// decision of an office the delegations; they change a few times a year
+// (policies, holidays), when someone goes away (delegations) or at a
+// logout or password change (tokens).
 //
 // Invalidation is PostgreSQL's LISTEN/NOTIFY: triggers (migration 020)
 // send a notice in the transaction of the change, so it reaches every api
@@ -22,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"go.uber.org/zap"
 
 	"zhucun/policy"
@@ -51,10 +54,12 @@ type caches struct {
 	tokens   map[[32]byte]cachedToken
 	policies map[string]policy.Policy
 	cal      policy.Calendar
+	// deleg: a deputy's delegations in force on a day, by "deputy|day".
+	deleg map[string][]store.Delegation
 }
 
 func newCaches() *caches {
-	return &caches{tokens: map[[32]byte]cachedToken{}, policies: map[string]policy.Policy{}}
+	return &caches{tokens: map[[32]byte]cachedToken{}, policies: map[string]policy.Policy{}, deleg: map[string][]store.Delegation{}}
 }
 
 // drop forgets what topic names (every cache for "").
@@ -70,6 +75,11 @@ func (c *caches) drop(topic string) {
 	}
 	if topic == "" || topic == store.ChangeHolidays {
 		c.cal = nil
+	}
+	// An account's change may rename a delegator or end its principal
+	// flag or the account itself: the delegations read with it go too.
+	if topic == "" || topic == store.ChangeDelegations || topic == store.ChangeAuth {
+		c.deleg = map[string][]store.Delegation{}
 	}
 }
 
@@ -154,6 +164,41 @@ func (c *caches) putCalendar(gen uint64, cal policy.Calendar) {
 	if c.keep(gen) {
 		c.cal = cal
 	}
+}
+
+func (c *caches) delegations(key string) ([]store.Delegation, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.deleg[key]
+	return d, ok && c.serving()
+}
+
+func (c *caches) putDelegations(gen uint64, key string, d []store.Delegation) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.keep(gen) {
+		return
+	}
+	if len(c.deleg) >= maxCachedTokens {
+		c.deleg = map[string][]store.Delegation{}
+	}
+	c.deleg[key] = d
+}
+
+// activeDelegationsTo is store.ActiveDelegationsTo today, kept while the
+// listener is up. The slice is shared: callers only read it.
+func (a *Actions) activeDelegationsTo(ctx context.Context, deputy uuid.UUID) ([]store.Delegation, error) {
+	day := policy.FormatDate(a.today())
+	key := deputy.String() + "|" + day
+	if d, ok := a.caches.delegations(key); ok {
+		return d, nil
+	}
+	gen, live := a.caches.begin()
+	d, err := a.store.ActiveDelegationsTo(ctx, deputy, day)
+	if err == nil && live {
+		a.caches.putDelegations(gen, key, d)
+	}
+	return d, err
 }
 
 // userByToken is the user a bearer token stands for, from memory while

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/crypto/bcrypt"
 
@@ -160,4 +161,43 @@ func TestCacheOffWhileListenerLost(t *testing.T) {
 	silently(t, pool1, `UPDATE tokens SET revoked_at = now()`)
 	waitFor(t, "revoked token refused after the listener was lost", func() bool { return !authOK(a2, tok) })
 	waitFor(t, "listener back", a2.CachesLive)
+}
+
+// A delegation given or ended through one api process is in force, or
+// over, in the other at once, though the other answers from memory.
+func TestCacheDelegationsAcrossProcesses(t *testing.T) {
+	_, a2, pool1, _ := twoAPIs(t)
+	ctx := context.Background()
+	st := store.New(pool1)
+	head, _ := newToken(t, pool1, "cache-head")
+	deputy, _ := newToken(t, pool1, "cache-deputy")
+	inForce := func(a *actions.Actions) int {
+		d, err := a.DelegationsInForce(ctx, deputy.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(d)
+	}
+	if n := inForce(a2); n != 0 {
+		t.Fatalf("%d delegations before any was given", n)
+	}
+	today := policy.FormatDate(time.Now().In(policy.China))
+	d := store.Delegation{ID: uuid.New(), DelegatorID: head.ID, DeputyID: deputy.ID, StartDate: today, EndDate: today, Reason: "出差"}
+	if err := st.CreateDelegation(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "delegation given in process 1 seen by process 2", func() bool { return inForce(a2) == 1 })
+
+	// Process 2 answers from memory: ended without a notice, it is still
+	// in force there (so the notice is what ends it below).
+	silently(t, pool1, `UPDATE delegations SET ended_at = now() WHERE id = $1`, d.ID)
+	if n := inForce(a2); n != 1 {
+		t.Fatalf("%d delegations: not cached, the test below would prove nothing", n)
+	}
+	silently(t, pool1, `UPDATE delegations SET ended_at = NULL WHERE id = $1`, d.ID)
+	if _, err := st.EndDelegation(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	dur := waitFor(t, "delegation ended in process 1 seen by process 2", func() bool { return inForce(a2) == 0 })
+	t.Logf("the end of a delegation reached the other process after %s", dur)
 }

@@ -112,7 +112,9 @@ func (a *Actions) CreateDelegation(ctx context.Context, u User, req DelegationRe
 	}
 	d := store.Delegation{ID: uuid.New(), DelegatorID: u.ID, DeputyID: deputy.ID, StartDate: req.StartDate,
 		EndDate: req.EndDate, Reason: req.Reason}
-	switch err := a.store.CreateDelegation(ctx, d); {
+	err = a.store.CreateDelegation(ctx, d)
+	a.caches.drop(store.ChangeDelegations) // here at once; elsewhere by the notice
+	switch {
 	case errors.Is(err, store.ErrDelegationOverlap):
 		return d, errs.New(errs.Conflict, errs.MsgDelegOverlap)
 	case errors.Is(err, store.ErrDelegationLoop):
@@ -146,6 +148,7 @@ func (a *Actions) EndDelegation(ctx context.Context, u User, id string) (store.D
 		return d, store.ErrNotFound // someone else's: not even there
 	}
 	ended, err := a.store.EndDelegation(ctx, did)
+	a.caches.drop(store.ChangeDelegations) // here at once; elsewhere by the notice
 	if err != nil {
 		return d, err
 	}
@@ -164,7 +167,7 @@ func (a *Actions) inboxParties(ctx context.Context, u User) ([]string, error) {
 		return keys, nil
 	}
 	keys = append(keys, "user:"+u.ID.String())
-	dels, err := a.store.ActiveDelegationsTo(ctx, u.ID, policy.FormatDate(a.today()))
+	dels, err := a.activeDelegationsTo(ctx, u.ID)
 	for _, d := range dels {
 		keys = append(keys, "user:"+d.DelegatorID.String())
 	}
@@ -184,7 +187,7 @@ func (a *Actions) deciderOf(ctx context.Context, u User, principal bool, waiting
 	if u.Role == policy.RoleMember || act.AsPrincipal {
 		return act, nil
 	}
-	dels, err := a.store.ActiveDelegationsTo(ctx, u.ID, policy.FormatDate(a.today()))
+	dels, err := a.activeDelegationsTo(ctx, u.ID)
 	if err != nil || len(dels) == 0 {
 		return act, err
 	}

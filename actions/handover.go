@@ -161,7 +161,7 @@ func (a *Actions) copyParties(ctx context.Context, rules policy.LeaveRules, mc s
 func (a *Actions) handedSteps(ctx context.Context, u User, l workflows.Leave, can *LeaveSteps) error {
 	mine := map[string]bool{"user:" + u.ID.String(): true}
 	if mayDelegate(u) {
-		dels, err := a.store.ActiveDelegationsTo(ctx, u.ID, policy.FormatDate(a.today()))
+		dels, err := a.activeDelegationsTo(ctx, u.ID)
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,8 @@ const (
 	ChangeAuth     = "auth"     // an account or a token changed
 	ChangePolicy   = "policy"   // a policy version was put
 	ChangeHolidays = "holidays" // a holiday year or correction was loaded
+	// ChangeDelegations: a delegation was given or ended (migration 021).
+	ChangeDelegations = "delegations"
 )
 
 // ChangeListener is one connection listening on ChangesChannel, taken out
