@@ -1,0 +1,146 @@
+package bench
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"zhucun/internal/procstat"
+)
+
+// meter follows serve's CPU and memory (each second, from /proc), its
+// Temporal's completed workflow tasks (from /metrics) and the machine's
+// CPU over the measured window, across restarts.
+type meter struct {
+	srv  *serveChild
+	mu   sync.Mutex
+	pid  int
+	cpu  map[int][2]time.Duration // pid → CPU at its first and last sample in the window
+	wft  map[int][2]float64       // pid → workflow tasks at its first and last scrape
+	wftN map[int]bool             // pids whose last scrape answered
+	peak int64
+	rss  int64
+	done chan struct{}
+
+	selfCPU, busy, total [2]time.Duration
+	load                 string
+	elapsed              time.Duration
+}
+
+// figures are the meter's readings over the window.
+type figures struct {
+	elapsed          time.Duration
+	serveCPU         time.Duration
+	peakRSS, lastRSS int64
+	selfCPU          time.Duration
+	busy, total      time.Duration // the machine's
+	tasks            float64
+	tasksKnown       bool
+	load             string
+}
+
+func newMeter(srv *serveChild) *meter {
+	return &meter{srv: srv, pid: srv.pid(), cpu: map[int][2]time.Duration{}, wft: map[int][2]float64{},
+		wftN: map[int]bool{}, done: make(chan struct{})}
+}
+
+// run samples from start to end of the window.
+func (m *meter) run(ctx context.Context, start, end time.Time) {
+	defer close(m.done)
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(time.Until(start)):
+	}
+	m.selfCPU[0], _ = procstat.CPUSelf()
+	m.busy[0], m.total[0], _ = procstat.MachineCPU()
+	m.sample()
+	m.scrape(ctx, true)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for time.Now().Before(end) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			m.sample()
+		}
+	}
+	m.sample()
+	m.scrape(ctx, false)
+	m.selfCPU[1], _ = procstat.CPUSelf()
+	m.busy[1], m.total[1], _ = procstat.MachineCPU()
+	m.load = loadAverage()
+	m.elapsed = time.Since(start)
+}
+
+// sample reads the current serve's CPU time and memory.
+func (m *meter) sample() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cpu, err := procstat.CPUOf(m.pid)
+	if err != nil {
+		return // between a kill and the restart
+	}
+	c, seen := m.cpu[m.pid]
+	if !seen {
+		c[0] = cpu
+	}
+	c[1] = cpu
+	m.cpu[m.pid] = c
+	if mem, err := procstat.MemoryOf(m.pid); err == nil {
+		m.peak, m.rss = max(m.peak, mem.Peak), mem.RSS
+	}
+}
+
+// scrape reads the current serve's count of workflow tasks; first marks
+// the count the window starts from.
+func (m *meter) scrape(ctx context.Context, first bool) {
+	n, err := m.srv.workflowTasks(ctx)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err != nil {
+		m.wftN[m.pid] = false
+		return
+	}
+	w, seen := m.wft[m.pid]
+	if first || !seen {
+		w[0] = n
+	}
+	w[1] = n
+	m.wft[m.pid] = w
+	m.wftN[m.pid] = true
+}
+
+// beforeKill takes the last readings of the process about to die.
+func (m *meter) beforeKill(ctx context.Context) {
+	m.sample()
+	m.scrape(ctx, false)
+}
+
+// restarted follows the new process, counted from its start: what it
+// spends starting up and catching up is part of the cost of the kill.
+func (m *meter) restarted() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.pid = m.srv.pid()
+	m.cpu[m.pid] = [2]time.Duration{}
+	m.wft[m.pid] = [2]float64{}
+}
+
+// result waits for the window's end and sums the readings.
+func (m *meter) result() figures {
+	<-m.done
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f := figures{elapsed: m.elapsed, peakRSS: m.peak, lastRSS: m.rss, selfCPU: m.selfCPU[1] - m.selfCPU[0],
+		busy: m.busy[1] - m.busy[0], total: m.total[1] - m.total[0], load: m.load, tasksKnown: true}
+	for _, c := range m.cpu {
+		f.serveCPU += c[1] - c[0]
+	}
+	for pid, w := range m.wft {
+		f.tasks += w[1] - w[0]
+		f.tasksKnown = f.tasksKnown && m.wftN[pid]
+	}
+	return f
+}
