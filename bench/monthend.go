@@ -153,7 +153,7 @@ func monthend(ctx context.Context, o MonthendOptions, srv *serveChild) (Monthend
 		retryFor = o.RetryFor
 	}
 	d := newDriver(newAPI(srv.url), org, rate, o.MaxInflight, first, retryFor)
-	m := newMeter(srv)
+	m := newMeter(srv, dbName(o.DatabaseURL))
 	printMix(o.Out, o, rate)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

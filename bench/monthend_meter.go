@@ -9,11 +9,14 @@ import (
 )
 
 // meter follows serve's CPU and memory (each second, from /proc), its
-// Temporal's completed workflow tasks (from /metrics) and the machine's
-// CPU over the measured window, across restarts.
+// Temporal's completed workflow tasks (from /metrics), the CPU of the
+// PostgreSQL backends serving its databases and the machine's CPU over
+// the measured window, across restarts.
 type meter struct {
 	srv  *serveChild
+	db   string // the database's name, which its backends' titles show
 	mu   sync.Mutex
+	pg   map[int]pgBackend
 	pid  int
 	cpu  map[int][2]time.Duration // pid → CPU at its first and last sample in the window
 	wft  map[int][2]float64       // pid → workflow tasks at its first and last scrape
@@ -27,10 +30,22 @@ type meter struct {
 	elapsed              time.Duration
 }
 
+// pgBackend is a PostgreSQL backend serving one of the bench's databases.
+type pgBackend struct {
+	store int              // pgStores' index of its database
+	cpu   [2]time.Duration // at its first and last sample
+}
+
+// pgStores are the three databases serve uses, by the suffix of their
+// name: zhucun's own (the read model and the rest), Temporal's main store
+// and its visibility store.
+var pgStores = [3]string{"zhucun", "temporal", "visibility"}
+
 // figures are the meter's readings over the window.
 type figures struct {
 	elapsed          time.Duration
 	serveCPU         time.Duration
+	pgCPU            [3]time.Duration // PostgreSQL's backends, by pgStores
 	peakRSS, lastRSS int64
 	selfCPU          time.Duration
 	busy, total      time.Duration // the machine's
@@ -39,9 +54,9 @@ type figures struct {
 	load             string
 }
 
-func newMeter(srv *serveChild) *meter {
-	return &meter{srv: srv, pid: srv.pid(), cpu: map[int][2]time.Duration{}, wft: map[int][2]float64{},
-		wftN: map[int]bool{}, done: make(chan struct{})}
+func newMeter(srv *serveChild, db string) *meter {
+	return &meter{srv: srv, db: db, pid: srv.pid(), cpu: map[int][2]time.Duration{}, wft: map[int][2]float64{},
+		wftN: map[int]bool{}, pg: map[int]pgBackend{}, done: make(chan struct{})}
 }
 
 // run samples from start to end of the window.
@@ -74,10 +89,22 @@ func (m *meter) run(ctx context.Context, start, end time.Time) {
 	m.elapsed = time.Since(start)
 }
 
-// sample reads the current serve's CPU time and memory.
+// sample reads the current serve's CPU time and memory, and its
+// database backends' CPU time. A backend that ends between two samples
+// loses at most a second of its CPU to the count; one that starts counts
+// from its first sample.
 func (m *meter) sample() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	for _, p := range procstat.Find("postgres:", m.db+" ") {
+		m.samplePG(p, 0)
+	}
+	for _, p := range procstat.Find("postgres:", m.db+"_temporal ") {
+		m.samplePG(p, 1)
+	}
+	for _, p := range procstat.Find("postgres:", m.db+"_temporal_visibility ") {
+		m.samplePG(p, 2)
+	}
 	cpu, err := procstat.CPUOf(m.pid)
 	if err != nil {
 		return // between a kill and the restart
@@ -91,6 +118,19 @@ func (m *meter) sample() {
 	if mem, err := procstat.MemoryOf(m.pid); err == nil {
 		m.peak, m.rss = max(m.peak, mem.Peak), mem.RSS
 	}
+}
+
+func (m *meter) samplePG(p procstat.Proc, store int) {
+	cpu, err := procstat.CPUOf(p.PID)
+	if err != nil {
+		return
+	}
+	b, seen := m.pg[p.PID]
+	if !seen || b.store != store { // a pid reused by another backend
+		b = pgBackend{store: store, cpu: [2]time.Duration{cpu, cpu}}
+	}
+	b.cpu[1] = cpu
+	m.pg[p.PID] = b
 }
 
 // scrape reads the current serve's count of workflow tasks; first marks
@@ -137,6 +177,9 @@ func (m *meter) result() figures {
 		busy: m.busy[1] - m.busy[0], total: m.total[1] - m.total[0], load: m.load, tasksKnown: true}
 	for _, c := range m.cpu {
 		f.serveCPU += c[1] - c[0]
+	}
+	for _, b := range m.pg {
+		f.pgCPU[b.store] += b.cpu[1] - b.cpu[0]
 	}
 	for pid, w := range m.wft {
 		f.tasks += w[1] - w[0]

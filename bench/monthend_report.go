@@ -97,8 +97,11 @@ func printMonthend(w io.Writer, o MonthendOptions, d *driver, f figures, res Mon
 	}
 	if secs > 0 {
 		fmt.Fprintf(w, "serve: %.2f cores on average, peak RSS %d MB (RSS at the end %d MB)\n", f.serveCPU.Seconds()/secs, f.peakRSS>>20, f.lastRSS>>20)
-		fmt.Fprintf(w, "bench client: %.2f cores; machine: %.2f of %.0f cores busy (PostgreSQL and anything else included); load average %s\n",
-			f.selfCPU.Seconds()/secs, f.busy.Seconds()/secs, f.total.Seconds()/secs, f.load)
+		pg := f.pgCPU[0] + f.pgCPU[1] + f.pgCPU[2]
+		fmt.Fprintf(w, "PostgreSQL backends: %.2f cores (zhucun's database %.2f, Temporal's store %.2f, its visibility %.2f); bench client: %.2f cores\n",
+			pg.Seconds()/secs, f.pgCPU[0].Seconds()/secs, f.pgCPU[1].Seconds()/secs, f.pgCPU[2].Seconds()/secs, f.selfCPU.Seconds()/secs)
+		fmt.Fprintf(w, "machine: %.2f of %.0f cores busy, %.2f of them by everything else (PostgreSQL's shared writers, other users); load average %s\n",
+			f.busy.Seconds()/secs, f.total.Seconds()/secs, max(0, (f.busy-f.serveCPU-pg-f.selfCPU).Seconds()/secs), f.load)
 	}
 	if res.Fraction >= 0.95 {
 		fmt.Fprintf(w, "this machine held the target: %.0f%% of %.0f workflow tasks/s\n", 100*res.Fraction, o.TasksPerSecond)

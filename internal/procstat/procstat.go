@@ -123,3 +123,40 @@ func MachineCPU() (busy, total time.Duration, err error) {
 	}
 	return time.Duration(sum-idle) * clockTick, time.Duration(sum) * clockTick, nil
 }
+
+// Proc is a running process and its command line (arguments joined by
+// NUL, or the title a process such as a PostgreSQL backend sets).
+type Proc struct {
+	PID     int
+	Cmdline string
+}
+
+// Find lists the processes whose command line holds every one of words:
+// for instance the PostgreSQL backends serving a database, which name it
+// in their title ("postgres: … zhucun_bench 127.0.0.1(…) idle").
+func Find(words ...string) []Proc {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var found []Proc
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		line := string(b)
+		all := len(line) > 0
+		for _, w := range words {
+			all = all && strings.Contains(line, w)
+		}
+		if all {
+			found = append(found, Proc{pid, line})
+		}
+	}
+	return found
+}

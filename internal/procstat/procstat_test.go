@@ -55,3 +55,18 @@ func TestCPUFollowsTheProcess(t *testing.T) {
 		t.Errorf("memory %+v, %v", m, err)
 	}
 }
+
+// This test's own process is found by its command line, and nothing is
+// found by a word no process has.
+func TestFindByCommandLine(t *testing.T) {
+	self := false
+	for _, p := range Find(os.Args[0]) {
+		self = self || p.PID == os.Getpid()
+	}
+	if !self {
+		t.Errorf("Find(%q) = %v, without this process %d", os.Args[0], Find(os.Args[0]), os.Getpid())
+	}
+	if got := Find(os.Args[0], "no-such-word-in-any-command-line-4f1c"); len(got) != 0 {
+		t.Errorf("found %v with a word no process has", got)
+	}
+}
