@@ -47,6 +47,10 @@ type MonthendResult struct {
 	// for, over the target.
 	Fraction float64
 	Kills    []Kill
+	// ServeCores is serve's CPU time over the window's wall time, summed
+	// over its restarts; PeakRSS its largest resident memory.
+	ServeCores float64
+	PeakRSS    int64
 	// AnsweredBeforeKill counts requests answered 2xx before the last
 	// kill; Checked all answered 2xx, checked after the run; Lost those
 	// not found as answered.

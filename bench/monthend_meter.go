@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,14 +97,17 @@ func (m *meter) run(ctx context.Context, start, end time.Time) {
 func (m *meter) sample() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, p := range procstat.Find("postgres:", m.db+" ") {
-		m.samplePG(p, 0)
-	}
-	for _, p := range procstat.Find("postgres:", m.db+"_temporal ") {
-		m.samplePG(p, 1)
-	}
-	for _, p := range procstat.Find("postgres:", m.db+"_temporal_visibility ") {
-		m.samplePG(p, 2)
+	// A backend's title names its database as a word of its own:
+	// "postgres: 15/main: postgres <db> 127.0.0.1(…) idle", or
+	// "postgres: 15/main: autovacuum worker <db>".
+	names := map[string]int{m.db: 0, m.db + "_temporal": 1, m.db + "_temporal_visibility": 2}
+	for _, p := range procstat.Find("postgres:", m.db) {
+		for _, word := range strings.Fields(p.Cmdline) {
+			if store, ok := names[word]; ok {
+				m.samplePG(p, store)
+				break
+			}
+		}
 	}
 	cpu, err := procstat.CPUOf(m.pid)
 	if err != nil {

@@ -39,6 +39,9 @@ func (d *driver) result(o MonthendOptions, f figures, kills []Kill) MonthendResu
 		s.mu.Unlock()
 	}
 	res.Fraction = tasks / o.TasksPerSecond
+	if f.elapsed > 0 {
+		res.ServeCores, res.PeakRSS = f.serveCPU.Seconds()/f.elapsed.Seconds(), f.peakRSS
+	}
 	for i := range res.Kills {
 		res.Kills[i].Recovered = d.recovered(res.Kills[i])
 	}

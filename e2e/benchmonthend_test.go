@@ -50,6 +50,9 @@ func monthendRuns(t *testing.T, bin string) {
 			t.Errorf("%s: no request answered in the window", r.Name)
 		}
 	}
+	if res.ServeCores <= 0 || res.PeakRSS <= 0 {
+		t.Errorf("serve measured at %.2f cores and %d bytes at its peak", res.ServeCores, res.PeakRSS)
+	}
 	for _, want := range []string{"POST absence signature", "of target", "workflow tasks/s", "serve:", "this machine"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("no %q in:\n%s", want, out.String())
@@ -76,6 +79,9 @@ func monthendKill(t *testing.T, bin string) {
 	}
 	if res.AnsweredBeforeKill == 0 || res.Checked < res.AnsweredBeforeKill {
 		t.Errorf("answered before the kill %d, checked %d", res.AnsweredBeforeKill, res.Checked)
+	}
+	if res.ServeCores <= 0 || res.PeakRSS <= 0 {
+		t.Errorf("serve measured at %.2f cores and %d bytes at its peak, across the kill", res.ServeCores, res.PeakRSS)
 	}
 	if res.Lost != 0 {
 		t.Errorf("lost %d of %d answered 2xx", res.Lost, res.Checked)
