@@ -122,82 +122,103 @@ func (o MonthendOptions) withDefaults() MonthendOptions {
 }
 
 func monthend(ctx context.Context, o MonthendOptions, srv *serveChild) (MonthendResult, error) {
-	var res MonthendResult
+	d, err := prepare(ctx, o, srv)
+	if err != nil {
+		return MonthendResult{}, err
+	}
+	printMix(o.Out, o, d.rate)
+	fig, kills, err := drive(ctx, o, d, srv)
+	if err != nil {
+		return MonthendResult{}, err
+	}
+	res := d.result(o, fig, kills)
+	printMonthend(o.Out, o, d, fig, res)
+	if o.Kills == 0 {
+		return res, nil
+	}
+	if err := d.check(ctx, &res); err != nil {
+		return res, err
+	}
+	printKills(o.Out, d, res)
+	if res.Lost > 0 {
+		return res, fmt.Errorf("%d requests answered 2xx were not found after the kills", res.Lost)
+	}
+	return res, nil
+}
+
+// prepare starts serve, lifts the city's limits and adds the bench's
+// counties, and returns the driver for them.
+func prepare(ctx context.Context, o MonthendOptions, srv *serveChild) (*driver, error) {
 	t0 := time.Now()
 	if err := srv.start(); err != nil {
-		return res, err
+		return nil, err
 	}
 	if err := srv.waitReady(ctx, 3*time.Minute); err != nil {
-		return res, err
+		return nil, err
 	}
 	fmt.Fprintf(o.Out, "serve (pid %d) ready in %s at %s\n", srv.pid(), time.Since(t0).Round(time.Millisecond), srv.url)
-	rate := rates(o.TasksPerSecond)
 	pool, err := store.Open(ctx, o.DatabaseURL)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	defer pool.Close()
 	st := store.New(pool)
 	if err := liftLimits(ctx, st); err != nil {
-		return res, err
+		return nil, err
 	}
+	rate := rates(o.TasksPerSecond)
 	counties := countiesFor(rate[kAbsence], o.Warmup+o.Duration)
 	t1 := time.Now()
 	org, err := seedOrg(ctx, st, counties)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	fmt.Fprintf(o.Out, "%d bench counties of %d members, accounts and tokens made in %s\n", counties, membersPerCounty, time.Since(t1).Round(time.Millisecond))
 	first, err := firstFreeDay(ctx, o.DatabaseURL)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	retryFor := time.Duration(0)
 	if o.Kills > 0 {
 		retryFor = o.RetryFor
 	}
-	d := newDriver(newAPI(srv.url), org, rate, o.MaxInflight, first, retryFor)
+	return newDriver(newAPI(srv.url), org, rate, o.MaxInflight, first, retryFor), nil
+}
+
+// drive runs the mix, the meter and the kills on the driver's clock, and
+// waits for the last answers.
+func drive(ctx context.Context, o MonthendOptions, d *driver, srv *serveChild) (figures, []Kill, error) {
 	m := newMeter(srv, dbName(o.DatabaseURL))
-	printMix(o.Out, o, rate)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// The kills and the meter follow the driver's clock, set when it starts.
-	started := make(chan struct{})
-	killed := make(chan []Kill, 1)
-	go func() {
-		<-started
-		killed <- killAndRestart(runCtx, o, d, srv, m)
-	}()
-	go func() {
-		<-started
-		m.run(runCtx, d.windowStart, d.windowEnd)
-	}()
 	d.begin(o.Warmup, o.Duration)
-	close(started)
+	type killed struct {
+		kills []Kill
+		err   error
+	}
+	kc := make(chan killed, 1)
+	go func() {
+		k, err := killAndRestart(runCtx, o, d, srv, m)
+		if err != nil {
+			cancel() // no serve to send to
+		}
+		kc <- killed{k, err}
+	}()
+	go m.run(runCtx, d.windowStart, d.windowEnd)
 	d.run(runCtx, min(o.Warmup/3, 2*time.Second))
-	res.Kills = <-killed
+	k := <-kc
 	// A request is out at most its retries and one client timeout more.
-	drained := d.drain(retryFor + time.Minute)
+	drained := d.drain(d.retryFor + time.Minute)
 	fig := m.result()
-	cancel()
-	if err := ctx.Err(); err != nil {
-		return res, err
+	switch {
+	case k.err != nil:
+		return fig, k.kills, k.err
+	case ctx.Err() != nil:
+		return fig, k.kills, ctx.Err()
+	case !drained:
+		return fig, k.kills, errors.New("requests still unanswered long after the run ended")
 	}
-	if !drained {
-		return res, errors.New("requests still unanswered long after the run ended")
-	}
-	res = d.result(o, fig, res.Kills)
-	printMonthend(o.Out, o, d, fig, res)
-	if o.Kills > 0 {
-		if err := d.check(ctx, &res); err != nil {
-			return res, err
-		}
-		printKills(o.Out, d, res)
-		if res.Lost > 0 {
-			return res, fmt.Errorf("%d requests answered 2xx were not found after the kills", res.Lost)
-		}
-	}
-	return res, nil
+	return fig, k.kills, nil
 }
 
 // liftLimits lets the bench's accounts open far more processes a minute
@@ -214,13 +235,13 @@ func liftLimits(ctx context.Context, st *store.Store) error {
 // killAndRestart SIGKILLs serve o.Kills times, evenly over the measured
 // window, each time restarting it at once on the same data and waiting
 // until it is ready.
-func killAndRestart(ctx context.Context, o MonthendOptions, d *driver, srv *serveChild, m *meter) []Kill {
+func killAndRestart(ctx context.Context, o MonthendOptions, d *driver, srv *serveChild, m *meter) ([]Kill, error) {
 	var kills []Kill
 	for i := 1; i <= o.Kills; i++ {
 		at := d.windowStart.Add(o.Duration * time.Duration(i) / time.Duration(o.Kills+1))
 		select {
 		case <-ctx.Done():
-			return kills
+			return kills, nil
 		case <-time.After(time.Until(at)):
 		}
 		m.beforeKill(ctx)
@@ -228,16 +249,14 @@ func killAndRestart(ctx context.Context, o MonthendOptions, d *driver, srv *serv
 		srv.kill()
 		k.Restarted = time.Now()
 		if err := srv.start(); err != nil {
-			fmt.Fprintf(o.Out, "restart %d: %v\n", i, err)
-			return kills
+			return kills, fmt.Errorf("restart %d: %w", i, err)
 		}
 		m.restarted()
 		if err := srv.waitReady(ctx, 3*time.Minute); err != nil {
-			fmt.Fprintf(o.Out, "restart %d: %v\n", i, err)
-			return append(kills, k)
+			return kills, fmt.Errorf("restart %d: %w", i, err)
 		}
 		k.Ready = time.Now()
 		kills = append(kills, k)
 	}
-	return kills
+	return kills, nil
 }

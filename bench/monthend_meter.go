@@ -31,22 +31,18 @@ type meter struct {
 	elapsed              time.Duration
 }
 
-// pgBackend is a PostgreSQL backend serving one of the bench's databases.
+// pgBackend is a PostgreSQL backend serving one of the three databases
+// serve uses: 0 zhucun's own, 1 Temporal's main store, 2 its visibility.
 type pgBackend struct {
-	store int              // pgStores' index of its database
+	store int
 	cpu   [2]time.Duration // at its first and last sample
 }
-
-// pgStores are the three databases serve uses, by the suffix of their
-// name: zhucun's own (the read model and the rest), Temporal's main store
-// and its visibility store.
-var pgStores = [3]string{"zhucun", "temporal", "visibility"}
 
 // figures are the meter's readings over the window.
 type figures struct {
 	elapsed          time.Duration
 	serveCPU         time.Duration
-	pgCPU            [3]time.Duration // PostgreSQL's backends, by pgStores
+	pgCPU            [3]time.Duration // PostgreSQL's backends, by pgBackend.store
 	peakRSS, lastRSS int64
 	selfCPU          time.Duration
 	busy, total      time.Duration // the machine's
