@@ -11,14 +11,21 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"zhucun/bench"
+	"zhucun/store"
 )
 
 // benchCmd: `zhucun bench` prints the front end against raw Temporal;
-// `zhucun bench scale` the read model at national scale.
+// `zhucun bench scale` the read model at national scale; `zhucun bench
+// monthend` the month-end mix against a serve it runs and may kill.
 func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "scale" {
 		return benchScale(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "monthend" {
+		return benchMonthend(ctx, args[1:], stdout)
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	db := fs.String("database-url", "postgres://postgres@127.0.0.1:5432/zhucun_bench?sslmode=disable",
@@ -91,5 +98,34 @@ func benchScale(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	_, err := bench.Scale(ctx, o)
+	return err
+}
+
+func benchMonthend(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench monthend", flag.ContinueOnError)
+	o := bench.MonthendOptions{Out: stdout}
+	fs.StringVar(&o.DatabaseURL, "database-url", "postgres://postgres@127.0.0.1:5432/zhucun_monthend_bench?sslmode=disable",
+		"a database the run drops and fills anew, with its two Temporal siblings (its name must contain \"bench\")")
+	fs.Float64Var(&o.TasksPerSecond, "tasks-per-second", 360, "workflow tasks a second the mix is sized to cause (docs/scaling.md: 360 at the busiest minute)")
+	fs.DurationVar(&o.Duration, "duration", 2*time.Minute, "how long the measured window lasts")
+	fs.DurationVar(&o.Warmup, "warmup", 10*time.Second, "how long the mix runs before the window, not counted")
+	fs.IntVar(&o.MaxInflight, "max-inflight", 256, "requests out at once at most; an arrival past it is not sent and counts as behind")
+	kill := fs.Bool("kill", false, "SIGKILL serve during the window and restart it, then check every request answered 2xx")
+	fs.IntVar(&o.Kills, "kills", 2, "with --kill: how many times")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*kill {
+		o.Kills = 0
+	} else if o.Kills < 1 {
+		return fmt.Errorf("--kills: %d; with --kill, at least 1", o.Kills)
+	}
+	// The bench's made-up accounts never log in with their password: a
+	// cheap hash spares a second of bcrypt per hundred of them.
+	store.BcryptCost = bcrypt.MinCost
+	res, err := bench.Monthend(ctx, o)
+	if err == nil && res.Errors > 0 {
+		err = fmt.Errorf("%d requests failed (must be 0)", res.Errors)
+	}
 	return err
 }
