@@ -55,6 +55,8 @@ type MonthendResult struct {
 	// kill; Checked all answered 2xx, checked after the run; Lost those
 	// not found as answered.
 	AnsweredBeforeKill, Checked, Lost int
+	// LostItems says what each lost answer was and what is there now.
+	LostItems []string
 }
 
 // Kill is one SIGKILL of serve and its restart.

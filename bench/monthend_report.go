@@ -158,7 +158,8 @@ func (d *driver) check(ctx context.Context, res *MonthendResult) error {
 			lost, err := d.lost(ctx, t.k, t.it, steps[key])
 			mu.Lock()
 			defer mu.Unlock()
-			res.Lost += lost
+			res.Lost += len(lost)
+			res.LostItems = append(res.LostItems, lost...)
 			if err != nil && firstErr == nil {
 				firstErr = err
 			}
@@ -171,9 +172,9 @@ func (d *driver) check(ctx context.Context, res *MonthendResult) error {
 // rank orders an absence's statuses along its path.
 var rank = map[string]int{"awaiting_explanation": 1, "awaiting_signature": 2, "signed": 3}
 
-// lost reads one process back and counts the answered steps it does not
+// lost reads one process back and names the answered steps it does not
 // show.
-func (d *driver) lost(ctx context.Context, k kind, it item, answered []kind) (int, error) {
+func (d *driver) lost(ctx context.Context, k kind, it item, answered []kind) ([]string, error) {
 	var path, token string
 	switch k {
 	case kAbsence, kExplain, kSign:
@@ -184,11 +185,14 @@ func (d *driver) lost(ctx context.Context, k kind, it item, answered []kind) (in
 		path, token = "/api/v1/reports/absences?county="+url.QueryEscape(it.county)+"&month="+it.month, it.c.bureau
 	}
 	out, err := d.api.call(ctx, token, "GET", path, nil, 200)
-	if err != nil {
-		return len(answered), nil // not there: every answer about it is lost
+	var lost []string
+	if err != nil { // not there: every answer about it is lost
+		for _, a := range answered {
+			lost = append(lost, fmt.Sprintf("%s answered, %s: %v", mix[a].name, path, err))
+		}
+		return lost, nil
 	}
 	status, _ := out["status"].(string)
-	lost := 0
 	for _, a := range answered {
 		var ok bool
 		switch a {
@@ -207,7 +211,7 @@ func (d *driver) lost(ctx context.Context, k kind, it item, answered []kind) (in
 			ok = status == "submitted"
 		}
 		if !ok {
-			lost++
+			lost = append(lost, fmt.Sprintf("%s answered, %s now %q", mix[a].name, path, status))
 		}
 	}
 	return lost, nil
@@ -229,4 +233,11 @@ func printKills(w io.Writer, d *driver, res MonthendResult) {
 	}
 	fmt.Fprintf(w, "answered 2xx before a kill: %d, lost: %d (all %d answered 2xx in the run checked; %d updates answered 409 on a retry, done by an attempt whose answer was lost)\n",
 		res.AnsweredBeforeKill, res.Lost, res.Checked, settled)
+	for i, l := range res.LostItems {
+		if i == 10 {
+			fmt.Fprintf(w, "  ... and %d more\n", len(res.LostItems)-i)
+			break
+		}
+		fmt.Fprintf(w, "  lost: %s\n", l)
+	}
 }

@@ -235,10 +235,12 @@ func (s *Store) IdempotentProcess(ctx context.Context, userID uuid.UUID, key, ro
 
 // IdempotentResult is what a repeated request needs to know of the process
 // its Idempotency-Key (on route) names: the process as the read model holds
-// it (nil until the first request's workflow has recorded it) and whether
-// the key still names it (false once a failed first request gave it back).
+// it (nil until the first request's workflow has recorded it: a
+// provisional opening, version 0, may stand for a start that a crash cut
+// off, which the sweep will release) and whether the key still names it
+// (false once a failed first request gave it back).
 func (s *Store) IdempotentResult(ctx context.Context, userID uuid.UUID, key, route, processID string) (detail json.RawMessage, held bool, err error) {
-	err = s.Pool.QueryRow(ctx, `SELECT (SELECT detail FROM processes WHERE id = $4::uuid),
+	err = s.Pool.QueryRow(ctx, `SELECT (SELECT detail FROM processes WHERE id = $4::uuid AND version > 0),
 		EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND route = $3 AND process_id = $4::uuid)`,
 		userID, key, route, processID).Scan(&detail, &held)
 	return detail, held, err

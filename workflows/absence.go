@@ -203,6 +203,7 @@ func newAbsenceWorkflow(ctx workflow.Context, in AbsenceInput) (*absenceWorkflow
 		PendingLeave: in.PendingLeave, LateRecorded: in.LateRecorded, FoundCycle: in.FoundCycle,
 	}
 	w.abs.FoundAt = in.FoundAt.In(cst)
+	w.opening(ctx)
 	return w, w.register(ctx)
 }
 
@@ -247,7 +248,12 @@ func (w *absenceWorkflow) timers() stepTimers {
 	return stepTimers{Due: &due, RemindAt: w.in.RemindAt}
 }
 
-func (w *absenceWorkflow) run(ctx workflow.Context) (Absence, error) {
+// opening is the absence as recorded: circulated, waiting on the
+// member's explanation. It is built before the update handlers are
+// registered: the SDK validates an update already waiting (one sent again
+// after a restart lost the first task) as soon as its handler is there,
+// and it must find the explanation step open.
+func (w *absenceWorkflow) opening(ctx workflow.Context) {
 	w.event(ctx, w.in.RecordedBy, "recorded", StepExplanation, w.in.Note)
 	// Circulation (通报): the member, the unit head and the county offices.
 	circulated := append([]Party{w.member(), w.in.UnitHead}, w.in.CountyOffices...)
@@ -255,6 +261,9 @@ func (w *absenceWorkflow) run(ctx workflow.Context) (Absence, error) {
 		w.abs.DueAt.Format("2006-01-02 15:04")+" 前提交经派出单位负责人签字的情况说明")
 	w.open(ctx, StepExplanation, []Party{w.member()}, w.timers())
 	w.stateSeq++
+}
+
+func (w *absenceWorkflow) run(ctx workflow.Context) (Absence, error) {
 	if err := w.save(ctx); err != nil {
 		return Absence{}, err
 	}

@@ -41,6 +41,8 @@ Usage:
   zhucun user passwd --username U    (reads the new password from stdin)
   zhucun bench [--clients 1,16,64] [--n 300]   front end vs raw Temporal, measured
   zhucun bench --temporal-address H:P --api URL1,URL2 --database-url U   the same against a split deployment
+  zhucun bench monthend [--tasks-per-second 360] [--duration 2m] [--kill]   the month-end mix against serve run as a child
+  zhucun bench scale               supervisors' lists over a national read model, measured
   zhucun schedules               the periodic jobs' Schedules on the running Temporal: next and last runs
   zhucun backup DIR               copy the database and the embedded Temporal's two (pg_dump), while it runs
   zhucun restore DIR [--replace] put a backup into DATABASE_URL's databases and catch the read model up
