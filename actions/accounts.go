@@ -67,6 +67,7 @@ func (a *Actions) ResetPassword(ctx context.Context, u User, req AccountRequest)
 		return ResetResult{}, errs.Field("username", errs.MsgRequired)
 	}
 	pw, err := a.store.ResetPassword(ctx, name)
+	a.caches.drop(store.ChangeAuth) // here at once; elsewhere by the notice
 	if errors.Is(err, store.ErrNotFound) {
 		return ResetResult{}, errs.Generic(errs.NotFound)
 	}
@@ -84,6 +85,7 @@ func (a *Actions) DisableAccount(ctx context.Context, u User, req AccountRequest
 		return errs.Field("username", errs.MsgRequired)
 	}
 	err := a.store.DisableAccount(ctx, name)
+	a.caches.drop(store.ChangeAuth) // here at once; elsewhere by the notice
 	if errors.Is(err, store.ErrNotFound) {
 		return errs.Generic(errs.NotFound)
 	}
