@@ -163,12 +163,8 @@ func (p *Pages) afterInterviewStep(w http.ResponseWriter, r *http.Request, err e
 		return redirect(w, r, "/interviews/"+url.PathEscape(chi.URLParam(r, "id")), errs.Text(errs.MsgInterviewSavedFlash))
 	}
 	var pg page
-	if !formError(err, &pg, r) {
-		e, known := actions.Explain(err)
-		if !known || e.Code != errs.Conflict {
-			return err
-		}
-		pg.Form, pg.Error = r.PostForm, e.Message
+	if err := refusedForm(err, &pg, r, errs.Conflict); err != nil {
+		return err
 	}
 	return p.showInterview(w, r, pg)
 }
@@ -196,12 +192,8 @@ func (p *Pages) recordRecall(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/", errs.Text(errs.MsgRecallSavedFlash))
 	}
 	pg := page{Title: "召回队员", Nav: "reports"}
-	if !formError(err, &pg, r) {
-		e, known := actions.Explain(err)
-		if !known || (e.Code != errs.Conflict && e.Code != errs.Forbidden) {
-			return err
-		}
-		pg.Form, pg.Error = f, e.Message
+	if err := refusedForm(err, &pg, r, errs.Conflict, errs.Forbidden); err != nil {
+		return err
 	}
 	p.badge(r, &pg)
 	p.render(w, r, http.StatusBadRequest, "acct_recall_new", pg)

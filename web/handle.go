@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -63,6 +64,21 @@ func formError(err error, pg *page, r *http.Request) bool {
 		pg.Error = e.Message
 	}
 	return true
+}
+
+// refusedForm puts a refused form's problem on pg, with the form kept as
+// typed: bad fields beside themselves (formError), a refusal of one of
+// codes above the form. Any other error is returned, for the error page.
+func refusedForm(err error, pg *page, r *http.Request, codes ...errs.Code) error {
+	if formError(err, pg, r) {
+		return nil
+	}
+	e, known := actions.Explain(err)
+	if !known || !slices.Contains(codes, e.Code) {
+		return err
+	}
+	pg.Form, pg.Error = r.PostForm, e.Message
+	return nil
 }
 
 type userKey struct{}

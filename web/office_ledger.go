@@ -89,14 +89,10 @@ func (p *Pages) recordRoster(w http.ResponseWriter, r *http.Request) error {
 		return lerr
 	}
 	pg := page{Title: "登记人员变动", Nav: "ledger", Data: d}
-	if !formError(err, &pg, r) {
-		// A conflict with the ledger (already on a team...) is said above
-		// the form, with what was typed kept.
-		e, known := actions.Explain(err)
-		if !known || (e.Code != errs.Conflict && e.Code != errs.Forbidden) {
-			return err
-		}
-		pg.Form, pg.Error = f, e.Message
+	// A conflict with the ledger (already on a team...) is said above
+	// the form, with what was typed kept.
+	if err := refusedForm(err, &pg, r, errs.Conflict, errs.Forbidden); err != nil {
+		return err
 	}
 	p.badge(r, &pg)
 	p.render(w, r, http.StatusOK, "office_roster_new", pg)

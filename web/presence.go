@@ -66,12 +66,8 @@ func (p *Pages) reportTrip(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/trips/"+c.ID, errs.Text(errs.MsgTripReportedFlash))
 	}
 	pg := page{}
-	if !formError(err, &pg, r) {
-		e, known := actions.Explain(err)
-		if !known || e.Code != errs.Conflict {
-			return err
-		}
-		pg.Form, pg.Error = f, e.Message
+	if err := refusedForm(err, &pg, r, errs.Conflict); err != nil {
+		return err
 	}
 	return p.renderTrips(w, r, pg, http.StatusBadRequest)
 }
@@ -109,12 +105,8 @@ func (p *Pages) decideTrip(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/trips/"+id, errs.Text(errs.MsgDecidedFlash))
 	}
 	pg := page{}
-	if !formError(err, &pg, r) {
-		e, known := actions.Explain(err)
-		if !known || e.Code != errs.Conflict {
-			return err
-		}
-		pg.Error = e.Message
+	if err := refusedForm(err, &pg, r, errs.Conflict); err != nil {
+		return err
 	}
 	return p.renderTrip(w, r, pg, http.StatusBadRequest)
 }
@@ -171,12 +163,8 @@ func (p *Pages) recordSpotCheck(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/spot-checks", errs.Text(errs.MsgSpotCheckSavedFlash))
 	}
 	pg := page{}
-	if !formError(err, &pg, r) {
-		e, known := actions.Explain(err)
-		if !known || (e.Code != errs.Conflict && e.Code != errs.Forbidden) {
-			return err
-		}
-		pg.Form, pg.Error = f, e.Message
+	if err := refusedForm(err, &pg, r, errs.Conflict, errs.Forbidden); err != nil {
+		return err
 	}
 	return p.renderSpotChecks(w, r, pg, http.StatusBadRequest)
 }
@@ -225,13 +213,8 @@ func (p *Pages) decideShortfall(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/presence-statements/"+id, errs.Text(errs.MsgDecidedFlash))
 	}
 	pg := page{}
-	if !formError(err, &pg, r) {
-		e, known := actions.Explain(err)
-		if !known || e.Code != errs.Conflict {
-			return err
-		}
-		pg.Error = e.Message
+	if err := refusedForm(err, &pg, r, errs.Conflict); err != nil {
+		return err
 	}
-	pg.Form = f
 	return p.renderStatement(w, r, pg, http.StatusBadRequest)
 }
